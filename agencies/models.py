@@ -1,0 +1,152 @@
+"""Agencies (单位), regions, aliases and users' memberships with their roles."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from config.constraints import enum_check
+
+
+class Level(models.TextChoices):
+    NATIONAL = "national", _("国家级")
+    PROVINCIAL = "provincial", _("省级")
+    MUNICIPAL = "municipal", _("市级")
+    COUNTY = "county", _("县级")
+
+
+class Side(models.TextChoices):
+    NIPA = "nipa", _("国家知识产权局")
+    LOCAL = "local", _("地方")
+
+
+class Region(models.Model):
+    """An administrative area: 全国, a province, a city, a county. Aliases resolve within one."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    level = models.CharField(_("级别"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("行政区域")
+        verbose_name_plural = _("行政区域")
+        ordering = ["name"]
+        constraints = [enum_check(field="level", choices=Level, name="region_level_valid")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def lineage(self) -> list[Region]:
+        """This region and its ancestors, nearest first: the order names are resolved in."""
+        chain: list[Region] = []
+        node: Region | None = self
+        while node is not None and node not in chain:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+
+class Agency(models.Model):
+    """A named body: NIPA or one of its departments, a provincial department, a court, a city."""
+
+    name = models.CharField(_("全称"), max_length=200, unique=True)
+    short_name = models.CharField(_("简称"), max_length=100, blank=True)
+    level = models.CharField(_("级别"), max_length=16, choices=Level.choices)
+    side = models.CharField(_("所属方"), max_length=8, choices=Side.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("行政区域"), on_delete=models.PROTECT, related_name="agencies"
+    )
+    # Created by the importer from a name it could not resolve: an administrator confirms it.
+    needs_review = models.BooleanField(_("待核实"), default=False)
+    webhook_url = models.URLField(_("机器人通知地址"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["name"]
+        constraints = [
+            enum_check(field="level", choices=Level, name="agency_level_valid"),
+            enum_check(field="side", choices=Side, name="agency_side_valid"),
+        ]
+        indexes = [models.Index(fields=["region", "side"], name="agency_region_side_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgencyAlias(models.Model):
+    """A written name (`省知识产权局`) that means one agency within a region."""
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("行政区域"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    name = models.CharField(_("写法"), max_length=200)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="aliases"
+    )
+
+    class Meta:
+        verbose_name = _("单位别名")
+        verbose_name_plural = _("单位别名")
+        ordering = ["region__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="alias_unique_in_region")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.agency.name}"
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("协调员")
+    LIAISON = "liaison", _("联络员")
+    VIEWER = "viewer", _("查看者")
+    SECRETARY = "secretary", _("秘书处")
+    ADMIN = "admin", _("管理员")
+
+
+class Membership(models.Model):
+    """A user's role in one agency. A user may hold several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("成员角色")
+        verbose_name_plural = _("成员角色")
+        ordering = ["user__username", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "agency", "role"], name="membership_unique_role"
+            ),
+            enum_check(field="role", choices=Role, name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.agency} · {self.get_role_display()}"

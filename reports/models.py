@@ -1,0 +1,167 @@
+"""Reporting periods (报送周期), progress reports (进展报告) and their attachments (佐证材料)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+from config.constraints import enum_check
+from plans.models import Plan
+from tasks.models import Task
+
+
+class Cadence(models.TextChoices):
+    QUARTERLY = "quarterly", _("季度")
+    HALF_YEARLY = "half_yearly", _("半年")
+    YEARLY = "yearly", _("年度")
+
+
+class ReportingPeriod(models.Model):
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("方案"), on_delete=models.CASCADE, related_name="periods"
+    )
+    label = models.CharField(_("名称"), max_length=64)  # e.g. 2025年上半年
+    cadence = models.CharField(_("报送频次"), max_length=16, choices=Cadence.choices)
+    starts_on = models.DateField(_("起始日期"))
+    ends_on = models.DateField(_("截止日期"))
+    opens_on = models.DateField(_("开放报送日期"))
+    due_on = models.DateField(_("报送截止日期"))
+
+    class Meta:
+        verbose_name = _("报送周期")
+        verbose_name_plural = _("报送周期")
+        ordering = ["plan", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "label"], name="period_unique_label"),
+            enum_check(field="cadence", choices=Cadence, name="period_cadence_valid"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="period_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(due_on__gte=models.F("opens_on")),
+                name="period_due_after_open",
+            ),
+        ]
+        indexes = [models.Index(fields=["due_on"], name="period_due_idx")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    RETURNED = "returned", _("已退回")
+    ACCEPTED = "accepted", _("已采纳")
+
+
+class ProgressReport(models.Model):
+    """What one agency reported on one task for one period: unique per (task, agency, period)."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="reports"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("报送单位"), on_delete=models.PROTECT, related_name="reports"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        verbose_name=_("报送周期"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    state = models.CharField(
+        _("状态"), max_length=16, choices=ReportState.choices, default=ReportState.DRAFT
+    )
+    progress = models.TextField(_("进展情况"), blank=True)
+    achievements = models.TextField(_("主要成效"), blank=True)
+    problems = models.TextField(_("存在问题"), blank=True)
+    next_steps = models.TextField(_("下一步计划"), blank=True)
+    percent = models.PositiveSmallIntegerField(_("完成进度(%)"), null=True, blank=True)
+    milestone = models.CharField(_("里程碑"), max_length=200, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_late = models.BooleanField(_("逾期提交"), default=False)
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    return_reason = models.TextField(_("退回原因"), blank=True)
+    is_typical_case = models.BooleanField(_("典型案例"), default=False)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("进展报告")
+        verbose_name_plural = _("进展报告")
+        ordering = ["period", "task", "agency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "agency", "period"], name="report_unique_per_period"
+            ),
+            enum_check(field="state", choices=ReportState, name="report_state_valid"),
+            models.CheckConstraint(
+                condition=models.Q(percent__isnull=True) | models.Q(percent__lte=100),
+                name="report_percent_range",
+            ),
+            # Only an accepted report can be held up as a typical case.
+            models.CheckConstraint(
+                condition=models.Q(is_typical_case=False) | models.Q(state="accepted"),
+                name="report_typical_only_accepted",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "period", "state"], name="report_agency_idx"),
+            models.Index(fields=["period", "state"], name="report_period_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.agency} · {self.period}"
+
+
+class Attachment(models.Model):
+    """Evidence (佐证材料): stored under a generated name, served only through a checked view."""
+
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("进展报告"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(_("文件"), upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小(字节)"))
+    sha256 = models.CharField(_("摘要"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["report", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

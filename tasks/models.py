@@ -1,0 +1,249 @@
+"""Tasks (任务), who carries them, their yearly work items, and the event timeline."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, Side
+from config.constraints import enum_check
+from plans.models import Plan, Section
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", _("未启动")
+    ON_TRACK = "on_track", _("正常推进")
+    AT_RISK = "at_risk", _("存在风险")
+    BEHIND = "behind", _("滞后")
+    COMPLETED = "completed", _("已完成")
+    ONGOING = "ongoing", _("持续推进")
+
+
+class ResponsibilityRole(models.TextChoices):
+    LEAD = "lead", _("牵头")
+    CO = "co", _("配合")
+    RESPONSIBLE = "responsible", _("责任单位")
+
+
+class Task(models.Model):
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("方案"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("章节"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+    )
+    number = models.PositiveIntegerField(_("编号"))
+    label = models.CharField(_("序号"), max_length=16)  # as written: `1.` or `(一)`
+    title = models.CharField(_("标题"), max_length=300)
+    body = models.TextField(_("正文"), blank=True)
+    # The responsibility list ends in 等: the agencies named are not all who carry it.
+    non_exhaustive = models.BooleanField(_("责任单位未列尽"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    status_changed_at = models.DateTimeField(_("状态更新时间"), null=True, blank=True)
+    due_on = models.DateField(_("完成时限"), null=True, blank=True)
+    # Optimistic lock: a save names the version it read; a stale one is a conflict.
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    agencies = models.ManyToManyField(
+        Agency, verbose_name=_("责任单位"), through="Responsibility", related_name="tasks"
+    )
+
+    class Meta:
+        verbose_name = _("任务")
+        verbose_name_plural = _("任务")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="task_unique_number"),
+            enum_check(field="status", choices=Status, name="task_status_valid"),
+        ]
+        indexes = [models.Index(fields=["plan", "status"], name="task_plan_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.label}{self.title}"
+
+
+class Responsibility(models.Model):
+    """One agency named in a task's closing parenthesis, in the order written."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="responsibilities"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="responsibilities"
+    )
+    side = models.CharField(_("所属方"), max_length=8, choices=Side.choices)
+    role = models.CharField(_("职责"), max_length=16, choices=ResponsibilityRole.choices)
+    order = models.PositiveIntegerField(_("顺序"))
+    written = models.CharField(_("原文写法"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("责任分工")
+        verbose_name_plural = _("责任分工")
+        ordering = ["task", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "agency"], name="responsibility_unique"),
+            enum_check(field="side", choices=Side, name="responsibility_side_valid"),
+            enum_check(field="role", choices=ResponsibilityRole, name="responsibility_role_valid"),
+        ]
+        indexes = [models.Index(fields=["agency", "role"], name="responsibility_agency_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.agency} · {self.get_role_display()}"
+
+
+class WorkItemSource(models.TextChoices):
+    COORDINATOR = "coordinator", _("协调员创建")
+    DECISION = "decision", _("会议议定")
+    WORK_POINTS = "work_points", _("年度工作要点")
+
+
+class WorkItem(models.Model):
+    """工作要点/年度任务: the tracked unit of one year under a task."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="work_items"
+    )
+    title = models.CharField(_("标题"), max_length=300)
+    body = models.TextField(_("内容"), blank=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    due_on = models.DateField(_("完成时限"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    source = models.CharField(
+        _("来源"),
+        max_length=16,
+        choices=WorkItemSource.choices,
+        default=WorkItemSource.COORDINATOR,
+    )
+    agencies = models.ManyToManyField(Agency, verbose_name=_("责任单位"), related_name="work_items")
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    close_note = models.TextField(_("办结说明"), blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("工作要点")
+        verbose_name_plural = _("工作要点")
+        ordering = ["task", "due_on", "pk"]
+        constraints = [
+            enum_check(field="status", choices=Status, name="work_item_status_valid"),
+            enum_check(field="source", choices=WorkItemSource, name="work_item_source_valid"),
+        ]
+        indexes = [models.Index(fields=["due_on", "status"], name="work_item_due_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EventKind(models.TextChoices):
+    PLAN_IMPORTED = "plan_imported", _("导入方案")
+    PLAN_REVISED = "plan_revised", _("修订方案")
+    STATUS_CHANGED = "status_changed", _("状态变更")
+    RESPONSIBILITY_CHANGED = "responsibility_changed", _("责任分工变更")
+    WORK_ITEM_CREATED = "work_item_created", _("创建工作要点")
+    WORK_ITEM_CHANGED = "work_item_changed", _("修改工作要点")
+    WORK_ITEM_CLOSED = "work_item_closed", _("工作要点办结")
+    EXTENSION_REQUESTED = "extension_requested", _("申请延期")
+    EXTENSION_DECIDED = "extension_decided", _("延期审批")
+    REPORT_STATE_CHANGED = "report_state_changed", _("报告状态变更")
+    REPORT_FLAGGED = "report_flagged", _("典型案例标记")
+    COMMENTED = "commented", _("评论")
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise TypeError("events are append-only")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise TypeError("events are append-only")
+
+
+class Event(models.Model):
+    """The append-only timeline: who, when, from what, to what, why.
+
+    Never updated or deleted: the model refuses, and on PostgreSQL a trigger refuses too
+    (migration 0002), so not even a raw query or the admin can rewrite history.
+    """
+
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    kind = models.CharField(_("类型"), max_length=32, choices=EventKind.choices)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("方案"), on_delete=models.PROTECT, related_name="events"
+    )
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("任务"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    work_item = models.ForeignKey(
+        WorkItem,
+        verbose_name=_("工作要点"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    report = models.ForeignKey(
+        "reports.ProgressReport",
+        verbose_name=_("进展报告"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    from_value = models.CharField(_("变更前"), max_length=200, blank=True)
+    to_value = models.CharField(_("变更后"), max_length=200, blank=True)
+    reason = models.TextField(_("原因"), blank=True)
+    data = models.JSONField(_("详情"), default=dict, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("事件")
+        verbose_name_plural = _("事件")
+        ordering = ["-created_at", "-pk"]
+        constraints = [enum_check(field="kind", choices=EventKind, name="event_kind_valid")]
+        indexes = [
+            models.Index(fields=["task", "-created_at"], name="event_task_idx"),
+            models.Index(fields=["plan", "-created_at"], name="event_plan_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.from_value}→{self.to_value}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError("events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("events are append-only")

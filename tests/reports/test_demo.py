@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client, override_settings
+
+from agencies.models import Membership, Role
+
+pytestmark = pytest.mark.django_db
+
+LOGIN_LINE = re.compile(r"^DEMO-LOGIN (\w+) (\S+) (\S+)$")
+
+
+def _load() -> list[tuple[str, str, str]]:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return [m.groups() for line in out.getvalue().splitlines() if (m := LOGIN_LINE.match(line))]
+
+
+def test_demo_prints_a_login_for_every_role_and_each_one_works():
+    logins = _load()
+    assert {role for role, _, _ in logins} == set(Role.values)
+    for role, username, password in logins:
+        client = Client()
+        response = client.post("/accounts/login/", {"username": username, "password": password})
+        assert response.status_code == 302, (role, username)
+        assert Membership.objects.filter(user__username=username, role=role).exists()
+        assert client.get("/").status_code == 200
+
+
+def test_demo_runs_again_without_duplicating_anything():
+    first = _load()
+    counts = Membership.objects.count()
+    assert _load() == first
+    assert Membership.objects.count() == counts
+
+
+def test_demo_admin_opens_the_admin():
+    logins = {role: (u, p) for role, u, p in _load()}
+    client = Client()
+    username, password = logins["admin"]
+    client.post("/accounts/login/", {"username": username, "password": password})
+    for url in ["/admin/", "/admin/agencies/agency/", "/admin/plans/plan/", "/admin/tasks/task/",
+                "/admin/reports/progressreport/", "/admin/tasks/event/"]:
+        assert client.get(url).status_code == 200, url
+
+
+@override_settings(DEMO_ALLOWED=False)
+def test_demo_is_refused_where_not_allowed():
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured):
+        call_command("load_demo", stdout=StringIO())
+    assert not Membership.objects.exists()
