@@ -25,6 +25,8 @@ class Region(models.Model):
     """An administrative area: 全国, a province, a city, a county. Aliases resolve within one."""
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
+    # A short ASCII code (ISO 3166-2:CN for provinces): plan codes start with it.
+    code = models.SlugField(_("代码"), max_length=16, blank=True)
     level = models.CharField(_("级别"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
         "self",

@@ -9,13 +9,17 @@ from __future__ import annotations
 NATIONAL_REGION = "全国"
 NIPA = "国家知识产权局"
 
-PROVINCES = [
-    "北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省",
-    "上海市", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省",
-    "湖南省", "广东省", "广西壮族自治区", "海南省", "重庆市", "四川省", "贵州省", "云南省",
-    "西藏自治区", "陕西省", "甘肃省", "青海省", "宁夏回族自治区", "新疆维吾尔自治区",
-    "香港特别行政区", "澳门特别行政区", "台湾省",
-]  # fmt: skip
+# Provincial-level regions with their ISO 3166-2:CN codes (used in plan codes: `hi-2022`).
+PROVINCES: dict[str, str] = {
+    "北京市": "bj", "天津市": "tj", "河北省": "he", "山西省": "sx", "内蒙古自治区": "nm",
+    "辽宁省": "ln", "吉林省": "jl", "黑龙江省": "hl", "上海市": "sh", "江苏省": "js",
+    "浙江省": "zj", "安徽省": "ah", "福建省": "fj", "江西省": "jx", "山东省": "sd",
+    "河南省": "ha", "湖北省": "hb", "湖南省": "hn", "广东省": "gd", "广西壮族自治区": "gx",
+    "海南省": "hi", "重庆市": "cq", "四川省": "sc", "贵州省": "gz", "云南省": "yn",
+    "西藏自治区": "xz", "陕西省": "sn", "甘肃省": "gs", "青海省": "qh",
+    "宁夏回族自治区": "nx", "新疆维吾尔自治区": "xj", "香港特别行政区": "hk",
+    "澳门特别行政区": "mo", "台湾省": "tw",
+}  # fmt: skip
 
 # canonical name → other ways documents write it (short names, without the NIPA prefix)
 NIPA_UNITS: dict[str, list[str]] = {
@@ -39,11 +43,11 @@ def reference_data_load(*, region_model, agency_model, alias_model) -> None:
     """Create what is missing; touch nothing that exists. Models are passed in so the
     migration can use its historical models."""
     national, _ = region_model.objects.get_or_create(
-        name=NATIONAL_REGION, defaults={"level": "national"}
+        name=NATIONAL_REGION, defaults={"level": "national", "code": "cn"}
     )
-    for name in PROVINCES:
+    for name, code in PROVINCES.items():
         region_model.objects.get_or_create(
-            name=name, defaults={"level": "provincial", "parent": national}
+            name=name, defaults={"level": "provincial", "parent": national, "code": code}
         )
     nipa, _ = agency_model.objects.get_or_create(
         name=NIPA,

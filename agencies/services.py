@@ -10,8 +10,13 @@ from agencies.models import Agency, Level, Membership, Region, Side
 
 
 def agency_get_or_create(
-    *, name: str, region: Region, side: str = Side.LOCAL, level: str | None = None,
-    short_name: str = "", needs_review: bool = False,
+    *,
+    name: str,
+    region: Region,
+    side: str = Side.LOCAL,
+    level: str | None = None,
+    short_name: str = "",
+    needs_review: bool = False,
 ) -> Agency:
     agency, _ = Agency.objects.get_or_create(
         name=name,
@@ -32,8 +37,14 @@ def _level_of(region: Region) -> str:
 
 @transaction.atomic
 def user_with_membership_ensure(
-    *, username: str, password: str, agency: Agency, role: str, is_staff: bool = False,
-    is_superuser: bool = False, full_name: str = "",
+    *,
+    username: str,
+    password: str,
+    agency: Agency,
+    role: str,
+    is_staff: bool = False,
+    is_superuser: bool = False,
+    full_name: str = "",
 ) -> AbstractUser:
     """Create the user and membership if missing; an existing user keeps their password."""
     user_model = get_user_model()

@@ -19,5 +19,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("plans/", include("plans.urls")),
+    path("tasks/", include("tasks.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

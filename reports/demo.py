@@ -7,12 +7,19 @@ Demo data is marked (`Plan.is_demo`), created only where settings.DEMO_ALLOWED i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from agencies.models import Region, Role, Side
-from agencies.services import agency_get_or_create, user_with_membership_ensure
+from agencies.models import Agency, Role
+from agencies.services import user_with_membership_ensure
+from plans.importer.parse import parse_plan
+from plans.models import Plan
+from plans.services import plan_import
+
+SOURCES = Path(settings.BASE_DIR) / "plans" / "sources"
+DEMO_PLANS = ["hainan-2022.txt", "hunan-2022.txt", "weihai-2021.txt"]
 
 DEMO_PASSWORD = "ipplan-demo-2026"  # noqa: S105 - a published demo login, never in production
 
@@ -24,16 +31,25 @@ class DemoLogin:
     password: str
 
 
+def demo_plans_import() -> list[Plan]:
+    """The three official texts, imported as any coordinator would (idempotent by sha256)."""
+    plans = []
+    for name in DEMO_PLANS:
+        text = (SOURCES / name).read_text(encoding="utf-8")
+        plan = plan_import(parsed=parse_plan(text=text), text=text, actor=None).plan
+        if not plan.is_demo:
+            Plan.objects.filter(pk=plan.pk).update(is_demo=True)
+        plans.append(plan)
+    return plans
+
+
 def demo_load() -> list[DemoLogin]:
     if not getattr(settings, "DEMO_ALLOWED", False):
         raise ImproperlyConfigured("Demo data is not allowed here (settings.DEMO_ALLOWED).")
-    hainan = Region.objects.get(name="海南省")
-    national = Region.objects.get(name="全国")
-    office = agency_get_or_create(name="海南省知识产权局", region=hainan, short_name="省知识产权局")
-    commerce = agency_get_or_create(name="海南省商务厅", region=hainan, short_name="省商务厅")
-    nipa_dept = agency_get_or_create(
-        name="国家知识产权局知识产权运用促进司", region=national, side=Side.NIPA
-    )
+    demo_plans_import()
+    office = Agency.objects.get(name="海南省知识产权局")
+    commerce = Agency.objects.get(name="海南省商务厅")
+    nipa_dept = Agency.objects.get(name="国家知识产权局知识产权运用促进司")
     people = [
         (Role.COORDINATOR, "hainan_coordinator", office, {}),
         (Role.LIAISON, "hainan_liaison", commerce, {}),

@@ -21,3 +21,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/ipplan-test-media")  # noqa: S108
 DEMO_ALLOWED = True
+# Static files straight from the finders: tests never run collectstatic.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -28,8 +28,13 @@ PRODUCTION_ENV = {
 def _run(module: str, extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
     env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": module, **extra}
     return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=60, check=False,
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 

@@ -1,0 +1,137 @@
+"""Bytes of an uploaded document → its text, one paragraph a line.
+
+- `.txt`: UTF-8 (with or without BOM) is tried strictly first, then GB18030 (which covers GBK
+  and GB2312); UTF-16 with a BOM is read too. NUL bytes, control characters or bytes neither
+  encoding accepts mean the file is not text: a DocumentError names the line.
+- `.docx`: paragraphs in body order; a table whose header names a task column (任务, 重点任务,
+  任务内容, …) and unit columns (责任单位, 牵头单位, 配合单位, …) becomes the lines a plain
+  document would have: `1.任务。正文(牵头单位：A；配合单位：B)`, with a category column (类别,
+  领域, …) giving `(一)类别` group headings. Other tables become one line a row.
+- `.doc` and `.pdf` are refused with a hint (save as .docx / copy the text out).
+
+The text is returned as written (line breaks normalised to `\\n`); undoing PDF line breaks and
+page numbers is the parser's job (:mod:`plans.importer.normalize`), so that line numbers in its
+errors are those of the file.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import PurePath
+from typing import Any
+
+from plans.importer.errors import DocumentError
+
+__all__ = ["DocumentError", "decode_document"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data[:offset].count(b"\n") + 1
+
+
+def _decode_text(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise DocumentError("UTF-16 文本无法解码", "undecodable UTF-16 text") from exc
+    if b"\x00" in data:
+        raise DocumentError(
+            "文件含有二进制内容（NUL 字节），不是文本文件",
+            "the file holds binary data (NUL bytes), not text",
+            line=_line_of(data, data.index(b"\x00")),
+        )
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        return body.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        # The encoding that read further is the one the file is (mostly) in.
+        at = max(utf8_error.start, exc.start)
+        raise DocumentError(
+            "无法识别文字编码（既不是 UTF-8 也不是 GB18030/GBK）",
+            "unknown text encoding (neither UTF-8 nor GB18030/GBK)",
+            line=_line_of(body, at),
+        ) from exc
+
+
+def decode_document(*, data: bytes, filename: str) -> str:
+    """The text of a `.txt` or `.docx` document; DocumentError when there is none."""
+    suffix = PurePath(filename).suffix.lower()
+    if not data or not data.strip():
+        raise DocumentError("文件为空", "the document is empty")
+    if suffix == ".doc" or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DocumentError(
+            "不支持旧版 Word（.doc）文件，请另存为 .docx",
+            "old Word (.doc) files are not supported: save as .docx",
+        )
+    if suffix == ".pdf" or data.startswith(b"%PDF-"):
+        raise DocumentError(
+            "不能直接导入 PDF，请复制其中文字另存为 .txt 后导入",
+            "PDF cannot be imported directly: copy its text into a .txt file",
+        )
+    if suffix == ".docx":
+        text = docx_text(data)
+    elif data.startswith(b"PK\x03\x04"):
+        raise DocumentError(
+            "文件是压缩包或 Office 文档，不是文本文件",
+            "the file is an archive or Office document, not text",
+            line=1,
+        )
+    else:
+        text = _decode_text(data)
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    control = _CONTROL.search(text)
+    if control and len(_CONTROL.findall(text)) > max(3, len(text) // 200):
+        raise DocumentError(
+            "文件含有大量控制字符，不是文本文件",
+            "the file holds many control characters: it is not text",
+            line=text.count("\n", 0, control.start()) + 1,
+        )
+    if not text.strip():
+        raise DocumentError("文件为空", "the document is empty")
+    return text
+
+
+def docx_text(data: bytes) -> str:
+    """Paragraphs and tables of a .docx in body order, one line a paragraph or table row."""
+    from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise DocumentError("无法读取该 .docx 文件", "the .docx file cannot be read") from exc
+    from plans.importer.numbering import WordNumbering
+
+    lines: list[str] = []
+    _block_lines(document.element.body, document, lines, WordNumbering(document))
+    return "\n".join(lines)
+
+
+def _block_lines(element: Any, parent: Any, lines: list[str], numbering: Any) -> None:
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    from plans.importer.tables import table_lines
+
+    for child in element.iterchildren():
+        if child.tag == qn("w:p"):
+            paragraph = Paragraph(child, parent)
+            label = numbering.label(paragraph)
+            text = paragraph.text
+            lines.append(text if not label or text.lstrip().startswith(label) else label + text)
+        elif child.tag == qn("w:tbl"):
+            lines.extend(table_lines(Table(child, parent)))
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                _block_lines(content, parent, lines, numbering)

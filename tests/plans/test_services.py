@@ -1,0 +1,145 @@
+"""The importer's database layer: creating, re-importing and revising plans."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.db import IntegrityError
+
+from agencies.models import Agency, AgencyAlias, Region
+from plans.importer.parse import parse_plan
+from plans.models import Plan
+from plans.services import PlanImportError, plan_import, plan_preview
+from reports.models import ProgressReport
+from tasks.models import Event, EventKind, Responsibility, Task
+from tests.factories import AgencyFactory, PeriodFactory, ReportFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SOURCES = Path(__file__).resolve().parents[2] / "plans" / "sources"
+
+
+def _text(name: str) -> str:
+    return (SOURCES / name).read_text(encoding="utf-8")
+
+
+def _import(text: str, **kwargs):
+    return plan_import(parsed=parse_plan(text=text), text=text, actor=UserFactory(), **kwargs)
+
+
+def test_hainan_becomes_a_plan_with_tasks_responsibilities_and_measures():
+    outcome = _import(_text("hainan-2022.txt"))
+    plan = outcome.plan
+    assert outcome.created
+    assert plan.code == "hi-2022"
+    assert plan.doc_number == "琼府〔2022〕39号"
+    assert str(plan.issued_on) == "2022-11-07"
+    assert plan.region.name == "海南省"
+    assert plan.lead_agency.name == "海南省知识产权局"
+    assert plan.tasks.count() == 12
+    assert plan.guarantee_measures.count() == 4
+    task6 = plan.tasks.get(number=6)
+    leads = list(task6.responsibilities.filter(role="lead").values_list("agency__name", flat=True))
+    assert leads == ["国家知识产权局知识产权运用促进司"]
+    # Short NIPA names resolve to the one department through the national alias table.
+    assert Agency.objects.filter(name__contains="运用促进司").count() == 1
+    event = Event.objects.get(plan=plan, kind=EventKind.PLAN_IMPORTED)
+    assert event.actor is not None
+
+
+def test_weihai_is_a_city_plan_with_indicators():
+    plan = _import(_text("weihai-2021.txt")).plan
+    assert plan.region.name == "山东省威海市"
+    assert plan.region.parent.name == "山东省"
+    assert plan.kind == "implementation"
+    assert plan.lead_agency.name == "威海市市场监管局"
+    targets = {i.name: (i.target, i.unit, i.target_year) for i in plan.indicators.all()}
+    assert targets["每万人口高价值发明专利拥有量"][0] == Decimal("10.2")
+    assert targets["商标有效注册量"][:2] == (80000, "件")
+    responsible = plan.tasks.get(number=3).responsibilities.values_list("role", flat=True)
+    assert set(responsible) == {"responsible"}
+
+
+def test_the_same_document_again_changes_nothing():
+    text = _text("hunan-2022.txt")
+    first = _import(text)
+    counts = (Plan.objects.count(), Task.objects.count(), Responsibility.objects.count())
+    events = Event.objects.count()
+    again = _import(text)
+    assert again.plan == first.plan
+    assert not again.changed
+    assert (Plan.objects.count(), Task.objects.count(), Responsibility.objects.count()) == counts
+    assert Event.objects.count() == events
+
+
+def test_a_revised_text_updates_in_place_and_keeps_reports_and_events():
+    text = _text("hainan-2022.txt")
+    plan = _import(text).plan
+    task = plan.tasks.get(number=2)
+    report = ReportFactory(task=task, agency=plan.lead_agency, period=PeriodFactory(plan=plan))
+    revised = text.replace("2.完善知识产权政策制度体系。", "2.健全知识产权政策制度体系。")
+    revised = revised.replace("省贸促会、", "", 1)
+    preview = plan_preview(parsed=parse_plan(text=revised), text=revised)
+    assert preview.existing == plan and not preview.unchanged
+    assert any("健全知识产权政策制度体系" in change for change in preview.changes)
+    outcome = _import(revised)
+    assert outcome.plan == plan and outcome.changed and not outcome.created
+    task.refresh_from_db()
+    assert task.title == "健全知识产权政策制度体系"
+    assert ProgressReport.objects.filter(pk=report.pk).exists()
+    assert Event.objects.filter(plan=plan, kind=EventKind.PLAN_IMPORTED).exists()
+    assert Event.objects.filter(plan=plan, kind=EventKind.PLAN_REVISED).count() == 1
+    assert plan.tasks.count() == 12
+
+
+def test_unknown_names_become_agencies_for_review_with_an_alias_in_the_region():
+    plan = _import(_text("hainan-2022.txt")).plan
+    commerce = Agency.objects.get(name="海南省商务厅")
+    assert commerce.needs_review
+    assert commerce.region == plan.region
+    assert AgencyAlias.objects.filter(region=plan.region, name="省商务厅", agency=commerce).exists()
+
+
+def test_a_name_never_matches_another_regions_agency():
+    hunan = Region.objects.get(name="湖南省")
+    hunan_commerce = AgencyFactory(name="湖南省商务厅", region=hunan)
+    AgencyAlias.objects.create(region=hunan, name="省商务厅", agency=hunan_commerce)
+    plan = _import(_text("hainan-2022.txt")).plan
+    names = set(
+        Responsibility.objects.filter(task__plan=plan).values_list("agency__name", flat=True)
+    )
+    assert "海南省商务厅" in names
+    assert "湖南省商务厅" not in names
+
+
+def test_known_aliases_resolve_without_review():
+    hainan = Region.objects.get(name="海南省")
+    court = AgencyFactory(name="海南省高级人民法院", region=hainan)
+    AgencyAlias.objects.create(region=hainan, name="省高级法院", agency=court)
+    plan = _import(_text("hainan-2022.txt")).plan
+    assert Responsibility.objects.filter(task__plan=plan, agency=court).count() >= 3
+    assert not Agency.objects.filter(name="海南省高级法院").exists()
+
+
+def test_an_unknown_region_leaves_no_trace():
+    text = _text("hainan-2022.txt")
+    parsed = parse_plan(text=text, region="火星省")
+    before = (Plan.objects.count(), Agency.objects.count(), Event.objects.count())
+    with pytest.raises(PlanImportError, match="火星省"):
+        plan_import(parsed=parsed, text=text, actor=UserFactory())
+    assert (Plan.objects.count(), Agency.objects.count(), Event.objects.count()) == before
+
+
+def test_a_failure_midway_rolls_the_whole_import_back(monkeypatch):
+    from plans import services
+
+    def explode(*args, **kwargs):
+        raise IntegrityError("disk full")
+
+    monkeypatch.setattr(services, "_indicators_write", explode)
+    before = (Plan.objects.count(), Task.objects.count(), Agency.objects.count())
+    with pytest.raises(IntegrityError):
+        _import(_text("weihai-2021.txt"))
+    assert (Plan.objects.count(), Task.objects.count(), Agency.objects.count()) == before

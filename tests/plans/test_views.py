@@ -1,0 +1,116 @@
+"""导入方案 in the browser (upload → preview → correct → confirm) and the plan pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from agencies.models import Agency, AgencyAlias, Region
+from plans.models import Plan
+from tests.factories import PASSWORD, AgencyFactory
+
+pytestmark = pytest.mark.django_db
+
+SOURCES = Path(__file__).resolve().parents[2] / "plans" / "sources"
+
+
+def _client(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def _hainan_upload() -> SimpleUploadedFile:
+    data = (SOURCES / "hainan-2022.txt").read_bytes()
+    return SimpleUploadedFile("方案.txt", data, content_type="text/plain")
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [("coordinator", 200), ("liaison", 403), ("nipa_viewer", 403), ("nobody", 403)],
+)
+def test_only_coordinators_open_the_import_page(world, name, status):
+    assert _client(world.users[name]).get("/plans/import/").status_code == status
+
+
+def test_upload_previews_without_writing_then_confirm_imports(world):
+    client = _client(world.users["coordinator"])
+    plans = Plan.objects.count()
+    response = client.post("/plans/import/", {"document": _hainan_upload(), "action": "preview"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "推进知识产权管理体制机制改革" in page
+    assert "待核实的单位" in page  # unknown agencies are highlighted
+    assert Plan.objects.count() == plans
+    text = response.context["form"].initial["text"]
+    response = client.post("/plans/import/", {"text": text, "action": "confirm"})
+    plan = Plan.objects.get(doc_number="琼府〔2022〕39号")
+    assert response.status_code == 302
+    assert response["Location"] == f"/plans/{plan.pk}/"
+    # A plan imported in the browser is led by the importing coordinator's agency.
+    assert plan.lead_agency == world.hainan_office
+    assert plan.tasks.count() == 12
+
+
+def test_the_coordinator_maps_an_unknown_name_to_an_existing_agency(world):
+    hainan = Region.objects.get(name="海南省")
+    court = AgencyFactory(name="海南省高级人民法院", region=hainan)
+    client = _client(world.users["coordinator"])
+    text = (SOURCES / "hainan-2022.txt").read_text(encoding="utf-8")
+    preview = client.post("/plans/import/", {"text": text, "action": "preview"}).context["preview"]
+    index = next(i for i, n in enumerate(preview.unknown_names) if n.written == "省高级法院")
+    assert court in preview.unknown_names[index].suggestions
+    client.post("/plans/import/", {"text": text, "action": "confirm", f"map-{index}": court.pk})
+    assert AgencyAlias.objects.filter(region=hainan, name="省高级法院", agency=court).exists()
+    assert not Agency.objects.filter(name="海南省高级法院").exists()
+    plan = Plan.objects.get(doc_number="琼府〔2022〕39号")
+    assert plan.tasks.filter(responsibilities__agency=court).exists()
+
+
+def test_bad_input_shows_the_error_and_writes_nothing(world):
+    client = _client(world.users["coordinator"])
+    empty = SimpleUploadedFile("empty.txt", b"", content_type="text/plain")
+    response = client.post("/plans/import/", {"document": empty, "action": "preview"})
+    assert response.status_code in (200, 400)
+    assert "请上传方案文件或粘贴方案全文" in response.content.decode()
+    binary = SimpleUploadedFile("x.txt", b"\x00\x01\x02\x03" * 10, content_type="text/plain")
+    response = client.post("/plans/import/", {"document": binary, "action": "preview"})
+    assert response.status_code == 400
+    assert not Plan.objects.filter(doc_number="琼府〔2022〕39号").exists()
+
+
+def test_a_revision_may_only_come_from_the_plans_own_coordinators(world):
+    text = (SOURCES / "hainan-2022.txt").read_text(encoding="utf-8")
+    _client(world.users["coordinator"]).post("/plans/import/", {"text": text, "action": "confirm"})
+    revised = text.replace("2.完善知识产权政策制度体系。", "2.健全知识产权政策制度体系。")
+    other = _client(world.users["other_coordinator"])
+    assert other.post("/plans/import/", {"text": revised, "action": "confirm"}).status_code == 403
+    assert Plan.objects.get(doc_number="琼府〔2022〕39号").tasks.get(number=2).title == (
+        "完善知识产权政策制度体系"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "own", "other"),
+    [
+        ("coordinator", 200, 404),
+        ("liaison", 200, 404),
+        ("local_viewer", 200, 404),
+        ("nipa_viewer", 200, 200),
+        ("other_liaison", 404, 200),
+        ("nobody", 404, 404),
+    ],
+)
+def test_plan_page_visibility(world, name, own, other):
+    client = _client(world.users[name])
+    assert client.get(f"/plans/{world.plan_a.pk}/").status_code == own
+    assert client.get(f"/plans/{world.plan_b.pk}/").status_code == other
+
+
+def test_plan_list_shows_only_visible_plans(world):
+    page = _client(world.users["liaison"]).get("/plans/").content.decode()
+    assert world.plan_a.title in page
+    assert world.plan_b.title not in page
