@@ -10,7 +10,7 @@ from django.test import Client
 
 from agencies.models import Agency, AgencyAlias, Region
 from plans.models import Plan
-from tests.factories import PASSWORD, AgencyFactory
+from tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ SOURCES = Path(__file__).resolve().parents[2] / "plans" / "sources"
 
 def _client(user) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 

@@ -43,8 +43,14 @@ def test_demo_admin_opens_the_admin():
     client = Client()
     username, password = logins["admin"]
     client.post("/accounts/login/", {"username": username, "password": password})
-    for url in ["/admin/", "/admin/agencies/agency/", "/admin/plans/plan/", "/admin/tasks/task/",
-                "/admin/reports/progressreport/", "/admin/tasks/event/"]:
+    for url in [
+        "/admin/",
+        "/admin/agencies/agency/",
+        "/admin/plans/plan/",
+        "/admin/tasks/task/",
+        "/admin/reports/progressreport/",
+        "/admin/tasks/event/",
+    ]:
         assert client.get(url).status_code == 200, url
 
 

@@ -1,0 +1,122 @@
+"""Reads for reporting: which reports are owed, and the permission-scoped getters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from agencies import rules
+from agencies.models import Agency, Side
+from agencies.rules import User
+from plans.models import Plan
+from reports.models import Attachment, ProgressReport, ReportingPeriod, ReportState
+from tasks.models import Responsibility, Task
+
+
+def owing_responsibilities(*, plan: Plan) -> QuerySet[Responsibility]:
+    """Who owes a report on which task: the local side, and NIPA too if the plan says so."""
+    owing = Responsibility.objects.filter(task__plan=plan)
+    if not plan.nipa_reports_required:
+        owing = owing.filter(side=Side.LOCAL)
+    return owing.select_related("agency", "task").order_by("task__number", "order")
+
+
+@dataclass
+class ExpectedReport:
+    task: Task
+    agency: Agency
+    period: ReportingPeriod
+    report: ProgressReport | None
+
+    def is_missing(self, *, today: dt.date) -> bool:
+        """Past the due date with nothing submitted (缺报)."""
+        submitted = self.report is not None and self.report.state != ReportState.DRAFT
+        return today > self.period.due_on and not submitted
+
+
+def expected_reports(*, plan: Plan, period: ReportingPeriod) -> list[ExpectedReport]:
+    """One row per task and owing agency for the period, in two queries."""
+    reports = {(r.task_id, r.agency_id): r for r in ProgressReport.objects.filter(period=period)}
+    return [
+        ExpectedReport(resp.task, resp.agency, period, reports.get((resp.task_id, resp.agency_id)))
+        for resp in owing_responsibilities(plan=plan)
+    ]
+
+
+@dataclass
+class ReportRow:
+    period: ReportingPeriod
+    agency: Agency
+    report: ProgressReport | None
+    missing: bool
+    can_write: bool
+    can_review: bool
+
+
+def task_report_rows(*, user: User, task: Task) -> list[ReportRow]:
+    """Every period × owing agency of a task, with what the user may do: four queries."""
+    plan = task.plan
+    periods = list(plan.periods.order_by("starts_on"))
+    owing = Responsibility.objects.filter(task=task).select_related("agency").order_by("order")
+    if not plan.nipa_reports_required:
+        owing = owing.filter(side=Side.LOCAL)
+    agencies = [r.agency for r in owing]
+    visible = rules.visible_reports(user).filter(task=task)
+    reports = {(r.period_id, r.agency_id): r for r in visible}
+    writable = rules.reporting_agency_ids(user)
+    reviewer = rules.can_coordinate_plan(user, plan)
+    today = timezone.localdate()
+    rows = []
+    for period in periods:
+        for agency in agencies:
+            report = reports.get((period.pk, agency.pk))
+            submitted = report is not None and report.state != ReportState.DRAFT
+            rows.append(
+                ReportRow(
+                    period=period,
+                    agency=agency,
+                    report=report,
+                    missing=today > period.due_on and not submitted,
+                    can_write=agency.pk in writable,
+                    can_review=reviewer and report is not None,
+                )
+            )
+    return rows
+
+
+def get_report_for_user(user: User, pk: int, *, write: bool = False) -> ProgressReport:
+    """404 outside the user's reach, 403 when visible but not theirs to write."""
+    report = (
+        rules.visible_reports(user)
+        .select_related("task__plan", "agency", "period")
+        .filter(pk=pk)
+        .first()
+    )
+    if report is None:
+        raise Http404
+    if write and not rules.can_write_report(user, report.task, report.agency_id):
+        raise PermissionDenied
+    return report
+
+
+def get_attachment_for_user(user: User, pk: int) -> Attachment:
+    attachment = (
+        Attachment.objects.filter(pk=pk, report__in=rules.visible_reports(user))
+        .select_related("report")
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def get_period_for_user(user: User, pk: int) -> ReportingPeriod:
+    period = ReportingPeriod.objects.filter(pk=pk, plan__in=rules.visible_plans(user)).first()
+    if period is None:
+        raise Http404
+    return period

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from agencies import rules
+from agencies.models import Agency
+from plans.selectors import get_plan_for_user
+from reports import services
+from reports.forms import AttachmentForm, ReportForm, ReturnForm, ScheduleForm
+from reports.models import ProgressReport
+from reports.selectors import get_attachment_for_user, get_period_for_user, get_report_for_user
+from tasks.selectors import get_task_for_user
+from tasks.services.common import Conflict
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return [str(m) for m in exc.messages]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, task_pk: int, agency_pk: int, period_pk: int) -> HttpResponse:
+    """Write the agency's report for a period: nothing is created until the first save."""
+    task = get_task_for_user(request.user, task_pk)
+    agency = get_object_or_404(Agency, pk=agency_pk)
+    period = get_period_for_user(request.user, period_pk)
+    if not rules.can_write_report(request.user, task, agency.pk):
+        raise PermissionDenied
+    report = ProgressReport.objects.filter(task=task, agency=agency, period=period).first()
+    initial = {f: getattr(report, f) for f in services.REPORT_FIELDS} if report else {}
+    form = ReportForm(
+        request.POST or None, initial={**initial, "version": report and report.version}
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = services.report_save_draft(
+                actor=request.user,
+                task=task,
+                agency=agency,
+                period=period,
+                values=data,
+                expected_version=data["version"],
+            )
+            if request.POST.get("action") == "submit":
+                services.report_submit(
+                    actor=request.user, report=report, expected_version=report.version
+                )
+                messages.success(request, _("报告已提交。"))
+                return redirect("reports:report_detail", pk=report.pk)
+            messages.success(request, _("草稿已保存。"))
+            return redirect("reports:report_edit", task.pk, agency.pk, period.pk)
+        except Conflict as conflict:
+            form.add_error(None, conflict.message)
+            report = conflict.current
+            status = 409
+        except ValidationError as exc:
+            for message in _errors(exc):
+                form.add_error(None, message)
+            status = 400
+    ctx = {
+        "task": task,
+        "agency": agency,
+        "period": period,
+        "report": report,
+        "form": form,
+        "attachment_form": AttachmentForm(),
+    }
+    return render(request, "reports/report_edit.html", ctx, status=status)
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for_user(request.user, pk)
+    ctx = {
+        "report": report,
+        "can_review": rules.can_review_report(request.user, report),
+        "can_write": rules.can_write_report(request.user, report.task, report.agency_id),
+        "return_form": ReturnForm(),
+        "events": report.events.select_related("actor").order_by("-created_at"),
+    }
+    return render(request, "reports/report_detail.html", ctx)
+
+
+@login_required
+@require_POST
+def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept, return with a reason, or flag as 典型案例: the coordinator's actions."""
+    report = get_report_for_user(request.user, pk)
+    action = request.POST.get("action")
+    try:
+        if action == "accept":
+            services.report_accept(actor=request.user, report=report)
+            messages.success(request, _("报告已采纳。"))
+        elif action == "return":
+            reason = request.POST.get("reason", "")
+            services.report_return(actor=request.user, report=report, reason=reason)
+            messages.success(request, _("报告已退回。"))
+        elif action in ("flag", "unflag"):
+            services.report_flag_typical(
+                actor=request.user, report=report, flagged=action == "flag"
+            )
+            messages.success(request, _("典型案例标记已更新。"))
+        else:
+            raise ValidationError(_("未知操作。"))
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    return redirect("reports:report_detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for_user(request.user, pk, write=True)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择要上传的文件。"))
+    else:
+        try:
+            services.attachment_add(
+                actor=request.user, report=report, upload=form.cleaned_data["file"]
+            )
+            messages.success(request, _("佐证材料已上传。"))
+        except ValidationError as exc:
+            for message in _errors(exc):
+                messages.error(request, message)
+    return redirect("reports:report_edit", report.task_id, report.agency_id, report.period_id)
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = get_attachment_for_user(request.user, pk)
+    report = attachment.report
+    try:
+        services.attachment_remove(actor=request.user, attachment=attachment)
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    return redirect("reports:report_edit", report.task_id, report.agency_id, report.period_id)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Only through this view, after the permission check; always as a download."""
+    attachment = get_attachment_for_user(request.user, pk)
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    ascii_name = f"attachment-{attachment.pk}.{attachment.file.name.rsplit('.', 1)[-1]}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(attachment.original_name)}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_periods(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    """报送周期 of a plan; its coordinators generate a year's periods at a cadence."""
+    plan = get_plan_for_user(request.user, plan_pk)
+    can_edit = rules.can_coordinate_plan(request.user, plan)
+    form = ScheduleForm(request.POST or None, initial={"year": plan.period_start})
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                created = services.period_schedule_create(
+                    actor=request.user, plan=plan, **form.cleaned_data
+                )
+                messages.success(request, _("已新增 %(n)d 个报送周期。") % {"n": len(created)})
+                return redirect("reports:plan_periods", plan_pk=plan.pk)
+            except ValidationError as exc:
+                for message in _errors(exc):
+                    form.add_error(None, message)
+    ctx = {
+        "plan": plan,
+        "periods": plan.periods.order_by("starts_on"),
+        "form": form,
+        "can_edit": can_edit,
+    }
+    return render(request, "reports/plan_periods.html", ctx)
