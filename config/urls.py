@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from agencies import views as agency_views
+from tasks import views as task_views
 
 urlpatterns = [
-    path("", agency_views.home, name="home"),
+    path("", task_views.my_tasks, name="home"),  # 我的任务 is the home page
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -153,6 +153,66 @@ class WorkItem(models.Model):
         return self.title
 
 
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    GRANTED = "granted", _("已同意")
+    REFUSED = "refused", _("未同意")
+
+
+class ExtensionRequest(models.Model):
+    """延期申请: an agency asks the coordinator to move a work item's due date."""
+
+    work_item = models.ForeignKey(
+        WorkItem,
+        verbose_name=_("工作要点"),
+        on_delete=models.CASCADE,
+        related_name="extension_requests",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("申请单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_due_on = models.DateField(_("申请延至"))
+    reason = models.TextField(_("延期理由"))
+    state = models.CharField(
+        _("状态"), max_length=16, choices=ExtensionState.choices, default=ExtensionState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        ordering = ["work_item", "-created_at"]
+        constraints = [
+            enum_check(field="state", choices=ExtensionState, name="extension_state_valid"),
+            # One open question at a time: a second request waits for the first decision.
+            models.UniqueConstraint(
+                fields=["work_item"],
+                condition=models.Q(state="pending"),
+                name="extension_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_item} → {self.requested_due_on}"
+
+
 class EventKind(models.TextChoices):
     PLAN_IMPORTED = "plan_imported", _("导入方案")
     PLAN_REVISED = "plan_revised", _("修订方案")
@@ -247,3 +307,19 @@ class Event(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("events are append-only")
+
+    # Statuses and extension states are stored as codes; the timeline shows their labels.
+    @property
+    def from_label(self) -> str:
+        return _value_label(self.from_value)
+
+    @property
+    def to_label(self) -> str:
+        return _value_label(self.to_value)
+
+
+def _value_label(value: str) -> str:
+    for choices in (Status, ExtensionState):
+        if value in choices.values:
+            return str(choices(value).label)
+    return value

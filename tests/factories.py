@@ -139,3 +139,33 @@ class ReportFactory(factory.django.DjangoModelFactory):
     agency = factory.SubFactory(AgencyFactory)
     period = factory.SubFactory(PeriodFactory, plan=factory.SelfAttribute("..task.plan"))
     progress = "已完成年度目标的一半。"
+
+
+# --- tasks workflow ---
+
+
+class WorkItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tasks.WorkItem"
+        skip_postgeneration_save = True
+
+    task = factory.SubFactory(TaskFactory)
+    title = factory.Sequence(lambda n: f"年度工作要点{n}")
+    body = "完成年度工作。"
+    year = 2025
+    due_on = dt.date(2025, 12, 31)
+
+    @factory.post_generation
+    def agencies(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.agencies.set(extracted)
+
+
+class ExtensionRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tasks.ExtensionRequest"
+
+    work_item = factory.SubFactory(WorkItemFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    requested_due_on = factory.LazyAttribute(lambda o: o.work_item.due_on + dt.timedelta(days=90))
+    reason = "受客观因素影响，需延期完成。"

@@ -61,3 +61,42 @@ def test_demo_is_refused_where_not_allowed():
     with pytest.raises(ImproperlyConfigured):
         call_command("load_demo", stdout=StringIO())
     assert not Membership.objects.exists()
+
+
+def test_demo_shows_the_plans_in_motion():
+    import datetime as dt
+
+    from plans.models import Plan
+    from reports.models import ProgressReport
+    from reports.selectors import expected_reports
+    from tasks.models import ExtensionRequest, Task, WorkItem
+
+    _load()
+    plans = Plan.objects.filter(is_demo=True)
+    assert set(plans.values_list("code", flat=True)) == {"hi-2022", "hn-2022", "sd-2021-muni"}
+    hainan = plans.get(code="hi-2022")
+    reports = ProgressReport.objects.filter(task__plan=hainan)
+    assert set(reports.values_list("state", flat=True)) == {
+        "draft",
+        "submitted",
+        "returned",
+        "accepted",
+    }
+    assert reports.filter(is_late=True).exists()
+    assert reports.filter(is_typical_case=True).exists()
+    assert set(Task.objects.filter(plan=hainan).values_list("status", flat=True)) == {
+        "not_started",
+        "on_track",
+        "at_risk",
+        "behind",
+        "completed",
+        "ongoing",
+    }
+    assert hainan.periods.count() == 2
+    first = hainan.periods.order_by("starts_on").first()
+    assert any(
+        row.is_missing(today=dt.date(2100, 1, 1))
+        for row in expected_reports(plan=hainan, period=first)
+    )
+    assert WorkItem.objects.filter(task__plan=hainan, closed_at__isnull=False).exists()
+    assert ExtensionRequest.objects.filter(state="pending").exists()

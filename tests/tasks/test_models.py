@@ -4,7 +4,12 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from tasks.models import Event, EventKind, Task
-from tests.factories import ResponsibilityFactory, TaskFactory, UserFactory
+from tests.factories import (
+    ExtensionRequestFactory,
+    ResponsibilityFactory,
+    TaskFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +76,25 @@ def test_an_agency_is_named_once_per_task():
 def test_unknown_role_is_refused():
     with pytest.raises(IntegrityError), transaction.atomic():
         ResponsibilityFactory(role="boss")
+
+
+# --- tasks workflow ---
+
+
+def test_one_pending_extension_per_work_item():
+    first = ExtensionRequestFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ExtensionRequestFactory(work_item=first.work_item)
+    first.state = "refused"
+    first.save()
+    ExtensionRequestFactory(work_item=first.work_item)  # decided: a new one may be asked
+
+
+def test_unknown_extension_state_is_refused():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ExtensionRequestFactory(state="maybe")
+
+
+def test_event_values_show_their_labels():
+    event = Event(kind=EventKind.STATUS_CHANGED, from_value="behind", to_value="2026-03-31")
+    assert (event.from_label, event.to_label) == ("滞后", "2026-03-31")

@@ -1,0 +1,345 @@
+"""Reads for tasks, always through the permission rules, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from agencies import rules
+from agencies.models import Agency, Side
+from agencies.rules import User
+from plans.models import Plan
+from reports.models import ProgressReport, ReportingPeriod, ReportState
+from tasks.lights import Light, light_for
+from tasks.models import (
+    Event,
+    ExtensionRequest,
+    ExtensionState,
+    Responsibility,
+    ResponsibilityRole,
+    Status,
+    Task,
+    WorkItem,
+)
+
+# --- getters: one object, or 404 / 403 ----------------------------------------------------
+
+
+def get_task_for_user(user: User, pk: int, *, write: bool = False) -> Task:
+    """The task if the user may see it (404 otherwise, never a hint that it exists);
+    with write=True, 403 unless the user may edit it."""
+    task = (
+        rules.visible_tasks(user)
+        .select_related("plan__lead_agency", "plan__region", "section")
+        .filter(pk=pk)
+        .first()
+    )
+    if task is None:
+        raise Http404
+    if write and not rules.can_edit_task(user, task):
+        raise PermissionDenied
+    return task
+
+
+def get_work_item_for_user(user: User, pk: int, *, write: bool = False) -> WorkItem:
+    item = (
+        WorkItem.objects.filter(task__in=rules.visible_tasks(user))
+        .select_related("task__plan__lead_agency")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    if write and not rules.can_edit_task(user, item.task):
+        raise PermissionDenied
+    return item
+
+
+def get_extension_request_for_user(user: User, pk: int, *, write: bool = False) -> ExtensionRequest:
+    request = (
+        ExtensionRequest.objects.filter(work_item__task__in=rules.visible_tasks(user))
+        .select_related("work_item__task__plan__lead_agency", "agency")
+        .filter(pk=pk)
+        .first()
+    )
+    if request is None:
+        raise Http404
+    if write and not rules.can_edit_task(user, request.work_item.task):
+        raise PermissionDenied
+    return request
+
+
+# --- 我的任务 -------------------------------------------------------------------------------
+
+Kind = Literal["task", "work_item"]
+# The strongest of several roles one user's agencies hold on a task is the one shown.
+_ROLE_RANK = Case(
+    When(role=ResponsibilityRole.LEAD, then=Value(0)),
+    When(role=ResponsibilityRole.RESPONSIBLE, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+_DONE = [ReportState.SUBMITTED, ReportState.ACCEPTED]
+
+
+@dataclass(frozen=True)
+class MyTaskRow:
+    kind: Kind
+    task: Task
+    work_item: WorkItem | None
+    title: str
+    status: str
+    role: str
+    due_on: dt.date | None
+    next_report_due: dt.date | None
+    overdue: bool
+    light: Light
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+    @property
+    def role_label(self) -> str:
+        return str(ResponsibilityRole(self.role).label)
+
+
+@dataclass
+class PlanGroup:
+    plan: Plan
+    rows: list[MyTaskRow] = field(default_factory=list)
+
+
+def my_tasks(
+    *,
+    user: User,
+    plan: int | None = None,
+    status: str | None = None,
+    role: str | None = None,
+    overdue: bool = False,
+    q: str = "",
+    today: dt.date | None = None,
+) -> list[PlanGroup]:
+    """Every task where the user's agencies are named (lead, co or responsible) and every
+    work item naming them, grouped by plan, in two queries whatever the number of rows.
+
+    For a task, `next_report_due` is the earliest due date of the plan's periods for which an
+    agency of the user owes a report (local side, or NIPA when the plan asks) that is not yet
+    submitted or accepted; `overdue` means that date has passed. For a work item (reports are
+    per task) `overdue` means its own due date has passed and it is not completed.
+    """
+    today = today or timezone.localdate()
+    mine = rules.agency_ids(user)
+    if not mine:
+        return []
+    tasks = _my_task_rows(mine=mine, today=today)
+    items = _my_work_item_rows(mine=mine, today=today)
+    if plan is not None:
+        tasks, items = tasks.filter(plan_id=plan), items.filter(task__plan_id=plan)
+    if status:
+        tasks, items = tasks.filter(status=status), items.filter(status=status)
+    if role:
+        has_role = Responsibility.objects.filter(task=OuterRef("pk"), agency_id__in=mine, role=role)
+        tasks, items = tasks.filter(Exists(has_role)), items.filter(my_role=role)
+    if overdue:
+        tasks = tasks.filter(next_report_due__lt=today)
+        items = items.filter(due_on__lt=today).exclude(status=Status.COMPLETED)
+    q = q.strip()
+    if q:
+        # icontains is a substring match: it finds Chinese words inside unsegmented text.
+        tasks = tasks.filter(Q(title__icontains=q) | Q(body__icontains=q))
+        items = items.filter(Q(title__icontains=q) | Q(body__icontains=q))
+    return _grouped(tasks=list(tasks), items=list(items), today=today)
+
+
+def _my_task_rows(*, mine: set[int], today: dt.date) -> QuerySet[Task]:
+    named = Responsibility.objects.filter(task=OuterRef("pk"), agency_id__in=mine)
+    strongest = named.annotate(rank=_ROLE_RANK).order_by("rank").values("role")[:1]
+    # Periods of the task's plan for which one of my owing agencies has no report handed in.
+    handed_in = ProgressReport.objects.filter(
+        task=OuterRef("task"),
+        agency=OuterRef("agency"),
+        period=OuterRef(OuterRef("pk")),
+        state__in=_DONE,
+    )
+    owing = (
+        Responsibility.objects.filter(task=OuterRef(OuterRef("pk")), agency_id__in=mine)
+        .filter(Q(side=Side.LOCAL) | Q(task__plan__nipa_reports_required=True))
+        .filter(~Exists(handed_in))
+    )
+    next_due = (
+        ReportingPeriod.objects.filter(plan=OuterRef("plan"))
+        .filter(Exists(owing))
+        .order_by("due_on")
+        .values("due_on")[:1]
+    )
+    return (
+        Task.objects.filter(Exists(named))
+        .select_related("plan__region")
+        .annotate(my_role=Subquery(strongest), next_report_due=Subquery(next_due))
+        .order_by("plan_id", "number")
+    )
+
+
+def _my_work_item_rows(*, mine: set[int], today: dt.date) -> QuerySet[WorkItem]:
+    names_me = WorkItem.agencies.through.objects.filter(
+        workitem_id=OuterRef("pk"), agency_id__in=mine
+    )
+    on_task = Responsibility.objects.filter(task=OuterRef("task"), agency_id__in=mine)
+    strongest = on_task.annotate(rank=_ROLE_RANK).order_by("rank").values("role")[:1]
+    # Named on the work item but not on its task: a responsible agency (责任单位) of the item.
+    role = Coalesce(Subquery(strongest), Value(ResponsibilityRole.RESPONSIBLE))
+    return (
+        WorkItem.objects.filter(Exists(names_me))
+        .select_related("task__plan__region")
+        .annotate(my_role=role)
+        .order_by("task__plan_id", "task__number", "due_on", "pk")
+    )
+
+
+def _grouped(*, tasks: list[Task], items: list[WorkItem], today: dt.date) -> list[PlanGroup]:
+    groups: dict[int, PlanGroup] = {}
+    rows: list[tuple[tuple[int, int, int], MyTaskRow]] = []
+    for task in tasks:
+        groups.setdefault(task.plan_id, PlanGroup(plan=task.plan))
+        next_due = task.next_report_due  # type: ignore[attr-defined]
+        row = MyTaskRow(
+            kind="task",
+            task=task,
+            work_item=None,
+            title=task.title,
+            status=task.status,
+            role=task.my_role,  # type: ignore[attr-defined]
+            due_on=task.due_on,
+            next_report_due=next_due,
+            overdue=next_due is not None and next_due < today,
+            light=light_for(
+                status=task.status, due_on=task.due_on, today=today, next_report_due=next_due
+            ),
+        )
+        rows.append(((task.number, 0, 0), row))
+    for item in items:
+        groups.setdefault(item.task.plan_id, PlanGroup(plan=item.task.plan))
+        late = item.due_on < today and item.status != Status.COMPLETED
+        row = MyTaskRow(
+            kind="work_item",
+            task=item.task,
+            work_item=item,
+            title=item.title,
+            status=item.status,
+            role=item.my_role,  # type: ignore[attr-defined]
+            due_on=item.due_on,
+            next_report_due=None,
+            overdue=late,
+            light=light_for(status=item.status, due_on=item.due_on, today=today),
+        )
+        rows.append(((item.task.number, 1, len(rows)), row))
+    # A work item follows its task; the plans in the order of their region and title.
+    for _key, row in sorted(rows, key=lambda pair: pair[0]):
+        groups[row.task.plan_id].rows.append(row)
+    return sorted(groups.values(), key=lambda g: (g.plan.region.name, g.plan.title))
+
+
+def my_plans(*, user: User) -> QuerySet[Plan]:
+    """Plans in which the user's agencies carry a task or a work item: the plan filter."""
+    mine = rules.agency_ids(user)
+    carries = Responsibility.objects.filter(task__plan=OuterRef("pk"), agency_id__in=mine)
+    work = WorkItem.agencies.through.objects.filter(
+        workitem__task__plan=OuterRef("pk"), agency_id__in=mine
+    )
+    return Plan.objects.filter(Exists(carries) | Exists(work)).order_by("region__name", "title")
+
+
+# --- the task page ------------------------------------------------------------------------
+
+
+def task_responsibilities(*, task: Task) -> list[Responsibility]:
+    """In the order written; the page splits them by side and role."""
+    return list(task.responsibilities.select_related("agency").order_by("order"))
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    side: str
+    side_label: str
+    lead: list[Responsibility]  # 牵头 (and 责任单位, who answer for the task alike)
+    co: list[Responsibility]  # 配合
+
+
+def task_responsibility_matrix(*, task: Task) -> list[MatrixRow]:
+    """Who carries the task, NIPA side first then local, each list in the order written."""
+    rows = []
+    everyone = task_responsibilities(task=task)
+    for side in (Side.NIPA, Side.LOCAL):
+        mine = [r for r in everyone if r.side == side]
+        rows.append(
+            MatrixRow(
+                side=side,
+                side_label=str(Side(side).label),
+                lead=[r for r in mine if r.role != ResponsibilityRole.CO],
+                co=[r for r in mine if r.role == ResponsibilityRole.CO],
+            )
+        )
+    return rows
+
+
+def work_item_agency_choices(*, task: Task) -> QuerySet[Agency]:
+    """Agencies a work item of the task may name: those of the plan, and its lead."""
+    in_plan = (
+        Q(responsibilities__task__plan_id=task.plan_id)
+        | Q(pk=task.plan.lead_agency_id)
+        | Q(work_items__task=task)
+    )
+    ids = Agency.objects.filter(in_plan).values("pk")
+    return Agency.objects.filter(pk__in=ids).order_by("side", "name")
+
+
+def task_work_items(*, task: Task) -> QuerySet[WorkItem]:
+    """Work items with their agencies and any pending extension request, in three queries."""
+    pending = ExtensionRequest.objects.filter(state=ExtensionState.PENDING).select_related(
+        "agency", "requested_by"
+    )
+    return task.work_items.prefetch_related(
+        "agencies", Prefetch("extension_requests", queryset=pending, to_attr="pending")
+    ).order_by("year", "due_on", "pk")
+
+
+def work_item_extensions(*, work_item: WorkItem) -> QuerySet[ExtensionRequest]:
+    return work_item.extension_requests.select_related(
+        "agency", "requested_by", "decided_by"
+    ).order_by("-created_at", "-pk")
+
+
+def task_timeline(*, task: Task) -> QuerySet[Event]:
+    """The task's events, work items' included, newest first, with who did each."""
+    return (
+        Event.objects.filter(task=task)
+        .select_related("actor", "work_item")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def work_item_timeline(*, work_item: WorkItem) -> QuerySet[Event]:
+    return (
+        Event.objects.filter(work_item=work_item)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+    )
