@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-lock
 
-.PHONY: setup demo test lint format migrations-check messages clean
+.PHONY: setup demo test bench lint format migrations-check messages clean
 
 # Rebuilt only when the lock file changes, so `make setup` is cheap to run again.
 $(STAMP): requirements.lock
@@ -23,6 +23,12 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Timings against PostgreSQL; writes bench/results.json.
+bench: setup
+	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='ipplan_bench'" | grep -q 1 \
+		|| createdb -h 127.0.0.1 -U postgres ipplan_bench
+	$(BIN)/python bench/importer.py
 
 lint: setup
 	$(BIN)/ruff check .
