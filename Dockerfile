@@ -3,6 +3,10 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.production
 WORKDIR /app
 
+# Pango for WeasyPrint (PDF meeting packs); the CJK font ships with the application.
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY requirements.lock ./
 RUN python -m pip install --no-cache-dir --require-hashes --no-deps -r requirements.lock
 

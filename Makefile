@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-lock
 
-.PHONY: setup demo test bench lint format migrations-check messages clean
+.PHONY: backup restore setup demo test bench lint format migrations-check messages clean
 
 # Rebuilt only when the lock file changes, so `make setup` is cheap to run again.
 $(STAMP): requirements.lock
@@ -19,16 +19,23 @@ setup: $(STAMP)
 demo: setup
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py load_demo
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py run_job rollup
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py run_job reminders
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Timings against PostgreSQL; writes bench/results.json.
+# Timings against PostgreSQL: the importer, then national-scale data (docs/performance.md);
+# writes bench/results.json.
 bench: setup
 	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='ipplan_bench'" | grep -q 1 \
 		|| createdb -h 127.0.0.1 -U postgres ipplan_bench
+	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='ipplan_scale'" | grep -q 1 \
+		|| createdb -h 127.0.0.1 -U postgres ipplan_scale
+	command -v wrk >/dev/null || echo "wrk is not installed (apt-get install wrk): the load figures will be missing"
 	$(BIN)/python bench/importer.py
+	$(BIN)/python bench/scale.py
 
 lint: setup
 	$(BIN)/ruff check .
@@ -43,6 +50,14 @@ migrations-check: setup
 
 # Extract the Chinese msgids and compile; the English .po is then translated by hand.
 # The compiled .mo files are committed, so a fresh machine needs no gettext to run.
+# Database and uploaded files; DATABASE_URL and MEDIA_ROOT from the environment (docs/deploy.md).
+backup:
+	scripts/backup.sh
+
+restore:
+	@test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=backups/<stamp>" && exit 2)
+	scripts/restore.sh "$(BACKUP)"
+
 messages: setup
 	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=static --ignore=tests --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore=.venv

@@ -2,10 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config import health
 from tasks import views as task_views
 
 urlpatterns = [
     path("", task_views.my_tasks, name="home"),  # 我的任务 is the home page
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -22,5 +25,8 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("tasks/", include("tasks.urls")),
     path("reports/", include("reports.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("dashboards/", include("reports.dashboard_urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

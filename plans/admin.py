@@ -3,6 +3,7 @@ from django.contrib import admin
 from plans.models import (
     Committee,
     CommitteeMember,
+    Decision,
     GuaranteeMeasure,
     Indicator,
     IndicatorValue,
@@ -78,3 +79,16 @@ class MeetingAdmin(admin.ModelAdmin):
     list_display = ["title", "committee", "held_on", "frozen_at"]
     list_filter = ["committee"]
     filter_horizontal = ["attendees"]
+    # Freezing goes through the meeting page (it writes the rollup and records an event).
+    readonly_fields = ["frozen_at"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "order", "text", "work_item"]
+    list_filter = ["meeting__committee"]
+    # Decisions are recorded on the meeting page, which creates their work items.
+    readonly_fields = ["meeting", "order", "work_item", "created_by", "created_at"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False

@@ -249,6 +249,9 @@ class Meeting(models.Model):
         Agency, verbose_name=_("参会单位"), blank=True, related_name="meetings"
     )
     frozen_at = models.DateTimeField(_("数据冻结时间"), null=True, blank=True)
+    # What the meeting pack shows, captured when the rollup is frozen: the pack is rendered
+    # from it, so a pack generated again has the same content (a trigger keeps it unchanged).
+    pack_data = models.JSONField(_("会议材料数据"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -259,3 +262,39 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Decision(models.Model):
+    """议定事项: what the meeting decided. Each one becomes a work item, tracked until closed,
+    and the next meeting's pack reports on it."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("会议"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    order = models.PositiveIntegerField(_("顺序"))
+    text = models.TextField(_("议定事项"))
+    work_item = models.OneToOneField(
+        "tasks.WorkItem",
+        verbose_name=_("工作要点"),
+        on_delete=models.PROTECT,
+        related_name="decision",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("议定事项")
+        verbose_name_plural = _("议定事项")
+        ordering = ["meeting", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "order"], name="decision_unique_order")
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:50]

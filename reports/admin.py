@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from reports.models import Attachment, ProgressReport, ReportingPeriod
+from reports.models import (
+    Attachment,
+    MeetingPack,
+    ProgressReport,
+    Reminder,
+    ReportingPeriod,
+    Rollup,
+)
 
 
 @admin.register(ReportingPeriod)
@@ -31,3 +38,38 @@ class ProgressReportAdmin(admin.ModelAdmin):
 class AttachmentAdmin(admin.ModelAdmin):
     list_display = ["original_name", "report", "size", "uploaded_at"]
     readonly_fields = ["sha256", "size", "content_type"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written by the jobs only: admins read them, never edit them."""
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["task", "agency", "period", "step", "escalated", "created_at", "sent_at"]
+    list_filter = ["step", "escalated", "period__plan"]
+    list_select_related = ["task", "agency", "period"]
+
+
+@admin.register(Rollup)
+class RollupAdmin(ReadOnlyAdmin):
+    list_display = ["as_of", "batch", "plan", "scope_key", "tasks_total", "reports_missing"]
+    list_filter = ["batch", "scope", "plan"]
+    date_hierarchy = "as_of"
+    list_select_related = ["plan"]
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(MeetingPack)
+class MeetingPackAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "meeting", "state", "progress", "created_at", "finished_at"]
+    list_filter = ["state", "plan"]
+    list_select_related = ["plan", "meeting"]

@@ -74,7 +74,58 @@ def demo_load() -> list[DemoLogin]:
         logins.append(DemoLogin(role=str(role), username=username, password=DEMO_PASSWORD))
     hainan = Plan.objects.get(lead_agency=office, is_demo=True)
     demo_in_motion(plan=hainan, coordinator=users[Role.COORDINATOR], liaison=users[Role.LIAISON])
+    demo_meetings(plan=hainan, secretary=users[Role.SECRETARY], coordinator=users[Role.COORDINATOR])
     return logins
+
+
+def demo_meetings(*, plan: Plan, secretary, coordinator) -> None:
+    """Last year's meeting with two decisions (one done), and this year's, not yet frozen:
+    the secretary can freeze it, generate its pack and see the decisions followed up."""
+    from plans.meetings import decision_record, meeting_create
+    from plans.models import Meeting
+
+    if Meeting.objects.filter(committee__plan=plan).exists():
+        return
+    year = timezone.localdate().year
+    office = plan.lead_agency
+    tasks = {t.number: t for t in plan.tasks.all()}
+    last = meeting_create(
+        actor=secretary,
+        plan=plan,
+        title=_("%(year)d年度共建工作会议") % {"year": year - 1},
+        held_on=dt.date(year - 1, 12, 20),
+        place=_("海口"),
+        agenda=_("听取年度共建工作汇报\n审议下一年度工作要点"),
+        attendee_ids=[office.pk],
+    )
+    done = decision_record(
+        actor=secretary,
+        meeting=last,
+        text=_("加快建设知识产权保护中心,年内投入运行。"),
+        task=tasks[1],
+        agency_ids=[office.pk],
+        due_on=dt.date(year, 6, 30),
+    )
+    task_services.work_item_close(
+        actor=coordinator, work_item=done.work_item, note=_("已投入运行。")
+    )
+    decision_record(
+        actor=secretary,
+        meeting=last,
+        text=_("建立重点产业知识产权运营基金。"),
+        task=tasks[2],
+        agency_ids=[office.pk],
+        due_on=dt.date(year, 12, 31),
+    )
+    meeting_create(
+        actor=secretary,
+        plan=plan,
+        title=_("%(year)d年度共建工作会议") % {"year": year},
+        held_on=dt.date(year, 12, 20),
+        place=_("海口"),
+        agenda=_("听取年度共建工作汇报\n通报进展报告报送情况\n审议议定事项"),
+        attendee_ids=[office.pk],
+    )
 
 
 def _at(day: dt.date) -> dt.datetime:

@@ -214,7 +214,9 @@ def report_submit(
     )
 
 
-def report_return(*, actor: User, report: ProgressReport, reason: str) -> ProgressReport:
+def report_return(
+    *, actor: User, report: ProgressReport, reason: str, expected_version: int | None = None
+) -> ProgressReport:
     if not rules.can_review_report(actor, report):
         raise PermissionDenied(_("只有方案牵头单位的协调员可以审核报告。"))
     reason = required_text(reason, field="reason", message=_("请填写退回原因。"))
@@ -225,10 +227,13 @@ def report_return(*, actor: User, report: ProgressReport, reason: str) -> Progre
         to=ReportState.RETURNED,
         reason=reason,
         extra={"return_reason": reason, "reviewed_at": timezone.now(), "reviewed_by": actor},
+        expected_version=expected_version,
     )
 
 
-def report_accept(*, actor: User, report: ProgressReport) -> ProgressReport:
+def report_accept(
+    *, actor: User, report: ProgressReport, expected_version: int | None = None
+) -> ProgressReport:
     if not rules.can_review_report(actor, report):
         raise PermissionDenied(_("只有方案牵头单位的协调员可以审核报告。"))
     return _transition(
@@ -237,6 +242,7 @@ def report_accept(*, actor: User, report: ProgressReport) -> ProgressReport:
         allowed=(ReportState.SUBMITTED,),
         to=ReportState.ACCEPTED,
         extra={"reviewed_at": timezone.now(), "reviewed_by": actor},
+        expected_version=expected_version,
     )
 
 

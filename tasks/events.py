@@ -7,8 +7,15 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from ops.outbox import outbox_enqueue
 from plans.models import Plan
-from tasks.models import Event
+from tasks.models import Event, EventKind
+
+# Events someone should hear about (routed in notifications.events): each one puts a message
+# in the outbox within the same transaction, so it is sent once the change commits.
+NOTIFIED_KINDS = frozenset(
+    {EventKind.REPORT_STATE_CHANGED, EventKind.EXTENSION_REQUESTED, EventKind.EXTENSION_DECIDED}
+)
 
 
 def event_record(
@@ -24,7 +31,7 @@ def event_record(
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> Event:
-    return Event.objects.create(
+    event = Event.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         kind=kind,
         plan=plan,
@@ -36,3 +43,6 @@ def event_record(
         reason=reason,
         data=data or {},
     )
+    if kind in NOTIFIED_KINDS:
+        outbox_enqueue(task_name="notifications.event_notify", kwargs={"event_id": event.pk})
+    return event

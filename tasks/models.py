@@ -226,6 +226,7 @@ class EventKind(models.TextChoices):
     REPORT_STATE_CHANGED = "report_state_changed", _("报告状态变更")
     REPORT_FLAGGED = "report_flagged", _("典型案例标记")
     COMMENTED = "commented", _("评论")
+    ROLLUP_FROZEN = "rollup_frozen", _("冻结会议统计")
 
 
 class EventQuerySet(models.QuerySet["Event"]):

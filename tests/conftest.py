@@ -52,3 +52,8 @@ def world(db):
     from tests.world import build_world
 
     return build_world()
+
+
+# Fixtures shared by several test packages.
+from tests.api_clients import api, token_client  # noqa: E402, F401
+from tests.robot import robot  # noqa: E402, F401

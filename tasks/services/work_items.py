@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from agencies.models import Agency
 from agencies.rules import User
 from tasks.events import event_record
-from tasks.models import Event, EventKind, Status, Task, WorkItem
+from tasks.models import Event, EventKind, Status, Task, WorkItem, WorkItemSource
 from tasks.services.common import (
     Conflict,
     compare_and_set,
@@ -39,6 +39,31 @@ def work_item_create(
     agency_ids: Iterable[int],
 ) -> WorkItem:
     require_coordinator(actor, task)
+    return work_item_insert(
+        actor=actor,
+        task=task,
+        title=title,
+        body=body,
+        year=year,
+        due_on=due_on,
+        agency_ids=agency_ids,
+        source=WorkItemSource.COORDINATOR,
+    )
+
+
+def work_item_insert(
+    *,
+    actor: User,
+    task: Task,
+    title: str,
+    body: str,
+    year: int,
+    due_on: dt.date,
+    agency_ids: Iterable[int],
+    source: str,
+) -> WorkItem:
+    """Create a work item once the caller has checked who may (a coordinator, or the
+    committee's secretary recording a decision or the year's work points)."""
     title = required_text(title, field="title", message=_("请填写工作要点标题。"), max_length=300)
     agencies = _agencies(agency_ids)
     with transaction.atomic():
@@ -48,6 +73,7 @@ def work_item_create(
             body=(body or "").strip(),
             year=year,
             due_on=due_on,
+            source=source,
             created_by=actor if actor.is_authenticated else None,
         )
         item.agencies.set(agencies)

@@ -67,3 +67,73 @@ def test_production_starts_with_its_environment():
     assert loaded["engine"] == "django.db.backends.postgresql"
     assert loaded["eager"] is False
     assert loaded["hosts"] == ["ipplan.example.gov.cn"]
+
+
+def _manage(args: list[str], extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "config.settings.production"}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**env, **extra},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_deployment_checklist_passes_with_a_production_environment():
+    result = _manage(["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_short_secret_key_fails_the_deployment_checklist():
+    env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "short"}
+    result = _manage(["check", "--deploy", "--fail-level", "WARNING"], env)
+    assert result.returncode != 0 and "security.W009" in result.stdout + result.stderr
+
+
+OPTIONAL_PROBE = (
+    "import json, django; from django.conf import settings; django.setup(); import sentry_sdk;"
+    "print(json.dumps({'storage': settings.STORAGES['default']['BACKEND'],"
+    "'sentry': sentry_sdk.get_client().is_active(), 'replica': 'replica' in settings.DATABASES,"
+    "'log': settings.LOGGING['formatters']['json']['()']}))"
+)
+
+
+def _probe(extra: dict[str, str]) -> dict:
+    env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "config.settings.production"}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", OPTIONAL_PROBE],
+        cwd=ROOT,
+        env={**env, **PRODUCTION_ENV, **extra},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_optional_services_are_off_unless_configured():
+    loaded = _probe({})
+    assert loaded["storage"] == "django.core.files.storage.FileSystemStorage"
+    assert loaded["sentry"] is False and loaded["replica"] is False
+    assert loaded["log"] == "config.logs.JsonFormatter"
+
+
+def test_object_storage_sentry_and_a_replica_when_the_environment_says_so():
+    loaded = _probe(
+        {
+            "FILE_STORAGE": "s3",
+            "S3_BUCKET": "ipplan",
+            "S3_ENDPOINT_URL": "http://minio:9000",
+            "S3_ACCESS_KEY_ID": "key",
+            "S3_SECRET_ACCESS_KEY": "secret",
+            "SENTRY_DSN": "https://public@sentry.example.gov.cn/1",
+            "DATABASE_REPLICA_URL": "postgres://postgres@127.0.0.1:5432/ipplan",
+        }
+    )
+    assert loaded["storage"] == "storages.backends.s3.S3Storage"
+    assert loaded["sentry"] is True and loaded["replica"] is True

@@ -1,0 +1,404 @@
+"""National-scale benchmark: pages and endpoints under gunicorn, the mixed workload with wrk,
+the nightly rollup, a reminders pass and a meeting pack, on the scale data.
+
+Run with `make bench` (after the importer timings). The scale data is generated into the
+`ipplan_scale` database when it is missing. Results are printed as a table and appended to
+bench/results.json, one object per measurement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DB_URL = os.environ.get("SCALE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ipplan_scale")
+REDIS = "redis://127.0.0.1:6379/11"
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+os.environ["DATABASE_URL"] = DB_URL
+os.environ["REDIS_URL"] = REDIS
+# One key for this process and the server it starts: sessions made here must verify there.
+SECRET = "bench-only-" + "k" * 50
+os.environ["DJANGO_SECRET_KEY"] = SECRET
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from agencies.models import Agency, Membership, Role, Side  # noqa: E402
+from api.tokens import token_issue  # noqa: E402
+from ops.scale import SCALE_PREFIX, scale_data_exists, scale_data_generate  # noqa: E402
+from plans.models import Plan  # noqa: E402
+from reports.packs.services import pack_data_for, pack_render  # noqa: E402
+from reports.reminders import reminders_send  # noqa: E402
+from reports.rollups import rollup_build  # noqa: E402
+from tasks.models import Task  # noqa: E402
+
+REQUESTS = 60
+WORKLOAD_SECONDS = 20
+CONCURRENCY = 20
+
+
+def ms(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    return {
+        "p50_ms": round(statistics.median(ordered) * 1000, 1),
+        "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 1),
+    }
+
+
+def timed(action: Any) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = action()
+    return time.perf_counter() - started, result
+
+
+def ensure_data() -> dict[str, Any]:
+    call_command("migrate", verbosity=0)
+    if scale_data_exists():
+        return {"name": "generate_scale_data", "note": "already present"}
+    seconds, counts = timed(lambda: scale_data_generate(seed=1))
+    return {"name": "generate_scale_data", "seconds": round(seconds, 1), **vars(counts)}
+
+
+# --- the people and objects the pages are measured for ---------------------------------------
+
+
+def actors() -> dict[str, Any]:
+    plans = Plan.objects.filter(code__startswith=SCALE_PREFIX)
+    busy = (
+        Agency.objects.filter(side=Side.LOCAL, responsibilities__task__plan__in=plans)
+        .annotate(n=Count("responsibilities"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    liaison = Membership.objects.filter(agency=busy, role=Role.LIAISON).first()
+    if liaison is None:  # the busiest agency gets a liaison if the dice gave it none
+        user = get_user_model().objects.create(username=f"{SCALE_PREFIX}busy-liaison")
+        liaison = Membership.objects.create(user=user, agency=busy, role=Role.LIAISON)
+    nipa = Membership.objects.filter(agency__side=Side.NIPA, role=Role.VIEWER).first()
+    plan = plans.order_by("code").first()
+    task = Task.objects.filter(plan=plan).order_by("number").first()
+    nipa_dept = nipa.agency
+    return {
+        "liaison": liaison.user,
+        "nipa": nipa.user,
+        "plan": plan,
+        "task": task,
+        "nipa_dept": nipa_dept,
+        "busy_agency": busy,
+    }
+
+
+def session_for(user: Any) -> str:
+    store = SessionStore()
+    store["_auth_user_id"] = str(user.pk)
+    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    store["_auth_user_hash"] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
+def pages(who: dict[str, Any]) -> list[dict[str, Any]]:
+    liaison_token = token_issue(user=who["liaison"], name="bench", issued_by=None)[1]
+    nipa, liaison = who["nipa"], who["liaison"]
+    busy = who["busy_agency"].pk
+    return [
+        {"name": "page: 我的任务 (busy liaison)", "path": "/", "user": liaison},
+        {"name": "page: task", "path": f"/tasks/{who['task'].pk}/", "user": nipa},
+        {"name": "page: plan dashboard", "path": f"/dashboards/plans/{who['plan'].pk}/",
+         "user": nipa},
+        {"name": "page: national overview", "path": "/dashboards/", "user": nipa},
+        {"name": "page: NIPA department duties",
+         "path": f"/dashboards/agencies/{who['nipa_dept'].pk}/", "user": nipa},
+        {"name": "api: task list", "path": f"/api/v1/tasks/?agency={busy}", "token": liaison_token},
+        {"name": "api: report list", "path": f"/api/v1/reports/?agency={busy}",
+         "token": liaison_token},
+    ]  # fmt: skip
+
+
+def headers_for(page: dict[str, Any], sessions: dict[int, str]) -> dict[str, str]:
+    if "token" in page:
+        return {"Authorization": f"Bearer {page['token']}"}
+    return {"Cookie": f"sessionid={sessions[page['user'].pk]}"}
+
+
+def query_profile(page: dict[str, Any]) -> tuple[int, float]:
+    """Queries of one request in this process, and the time to run that same SQL directly."""
+    client = Client()
+    kwargs = {}
+    if "token" in page:
+        kwargs["HTTP_AUTHORIZATION"] = f"Bearer {page['token']}"
+    else:
+        client.force_login(page["user"])
+    client.get(page["path"], **kwargs)  # warm caches the way a running server has them
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(page["path"], **kwargs)
+    if response.status_code != 200:
+        raise RuntimeError(f"{page['path']} answered {response.status_code}")
+    statements = [q["sql"] for q in captured.captured_queries]
+    samples = []
+    for _ in range(10):
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            for sql in statements:
+                if sql.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "FETCH", "CLOSE")):
+                    continue
+                if sql.startswith("DECLARE"):  # a server-side cursor: time its query
+                    sql = sql.split(" FOR ", 1)[1]
+                cursor.execute(sql)
+                if cursor.description:
+                    cursor.fetchall()
+        samples.append(time.perf_counter() - started)
+    return len(statements), statistics.median(samples)
+
+
+# --- the server --------------------------------------------------------------------------------
+
+
+def server_env(static_root: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": SECRET,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": DB_URL,
+        "REDIS_URL": REDIS,
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "STATIC_ROOT": static_root,
+        "LOG_LEVEL": "WARNING",
+        "API_TOKEN_RATE": "1000000/minute",
+    }
+
+
+def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind",
+         f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            if get(port, "/healthz", {})[0] == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+def get(port: int, path: str, headers: dict[str, str], conn: Any = None) -> tuple[int, float]:
+    own = conn is None
+    conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    started = time.perf_counter()
+    conn.request("GET", path, headers={"X-Forwarded-Proto": "https", **headers})
+    response = conn.getresponse()
+    response.read()
+    elapsed = time.perf_counter() - started
+    if own:
+        conn.close()
+    return response.status, elapsed
+
+
+def measure_page(port: int, page: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    samples = []
+    for i in range(REQUESTS + 5):
+        status, elapsed = get(port, page["path"], headers, conn)
+        if status != 200:
+            raise RuntimeError(f"{page['path']} answered {status} under gunicorn")
+        if i >= 5:  # the first few warm the workers
+            samples.append(elapsed)
+    conn.close()
+    return ms(samples)
+
+
+def wrk(port: int, paths: list[tuple[str, dict[str, str]]]) -> dict[str, Any]:
+    """The mixed workload: wrk cycles through the pages with their credentials."""
+    if shutil.which("wrk") is None:
+        return {"error": "wrk is not installed (apt-get install wrk)"}
+    lines = ["requests = {}"]
+    for i, (path, headers) in enumerate(paths, start=1):
+        header_lua = ", ".join(
+            f'["{k}"] = "{v}"' for k, v in {"X-Forwarded-Proto": "https", **headers}.items()
+        )
+        lines.append(f'requests[{i}] = wrk.format("GET", "{path}", {{{header_lua}}})')
+    lines += [
+        "local n = 0",
+        "request = function() n = n % #requests + 1; return requests[n] end",
+        "done = function(summary, latency, requests)",
+        '  io.write(string.format("JSON {\\"requests\\": %d, \\"errors\\": %d, "'
+        ' .. "\\"non2xx\\": %d, \\"p50_ms\\": %.1f, \\"p95_ms\\": %.1f}\\n",'
+        " summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write"
+        " + summary.errors.timeout, summary.errors.status, latency:percentile(50) / 1000,"
+        " latency:percentile(95) / 1000))",
+        "end",
+    ]  # fmt: skip
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write("\n".join(lines))
+    output = subprocess.run(  # noqa: S603
+        ["wrk",  # noqa: S607 - from PATH, checked above "-t", "2", "-c", str(CONCURRENCY), "-d", f"{WORKLOAD_SECONDS}s", "-s", script.name,
+         f"http://127.0.0.1:{port}"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if "JSON " not in output.stdout:
+        return {"error": (output.stdout + output.stderr)[-500:]}
+    result = json.loads(output.stdout.split("JSON ", 1)[1].splitlines()[0])
+    result["requests_per_s"] = round(result["requests"] / WORKLOAD_SECONDS, 1)
+    return result
+
+
+# --- jobs --------------------------------------------------------------------------------------
+
+
+FLOOR_SQL = """
+    WITH owed AS (
+        SELECT t.plan_id, t.section_id, r.task_id, r.agency_id
+        FROM tasks_responsibility r
+        JOIN tasks_task t ON t.id = r.task_id
+        JOIN plans_plan pl ON pl.id = t.plan_id
+        WHERE r.side = 'local' OR pl.nipa_reports_required
+    ), expected AS (
+        SELECT o.plan_id, o.section_id, o.task_id, o.agency_id, p.id AS period_id, p.due_on
+        FROM owed o JOIN reports_reportingperiod p ON p.plan_id = o.plan_id AND p.opens_on <= %s
+    )
+    SELECT e.plan_id, e.section_id, e.agency_id, count(*) AS expected,
+           count(rep.id) FILTER (WHERE rep.state <> 'draft') AS submitted,
+           count(rep.id) FILTER (WHERE rep.state <> 'draft' AND rep.is_late) AS late,
+           count(*) FILTER (WHERE e.due_on < %s AND (rep.id IS NULL OR rep.state = 'draft'))
+               AS missing
+    FROM expected e
+    LEFT JOIN reports_progressreport rep
+      ON rep.task_id = e.task_id AND rep.agency_id = e.agency_id AND rep.period_id = e.period_id
+    GROUP BY GROUPING SETS ((e.plan_id), (e.plan_id, e.section_id), (e.plan_id, e.agency_id));
+"""
+TASKS_FLOOR_SQL = """
+    SELECT t.plan_id, t.section_id, r.agency_id, t.status, count(DISTINCT t.id)
+    FROM tasks_task t JOIN tasks_responsibility r ON r.task_id = t.id
+    GROUP BY GROUPING SETS ((t.plan_id, t.status), (t.plan_id, t.section_id, t.status),
+                            (t.plan_id, r.agency_id, t.status));
+"""
+
+
+def rollup_versus_group_by(as_of: dt.date) -> dict[str, Any]:
+    """The nightly rollup beside the same numbers (reports expected / submitted / late /
+    missing and tasks by status, per plan, section and agency) from plain GROUP BY queries."""
+    rollup_build(as_of=as_of)  # warm: the measured run is a nightly re-run
+    seconds, counts = timed(lambda: rollup_build(as_of=as_of))
+
+    def plain() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(FLOOR_SQL, [as_of, as_of])
+            cursor.fetchall()
+            cursor.execute(TASKS_FLOOR_SQL)
+            cursor.fetchall()
+
+    plain()
+    floor, _ = timed(plain)
+    return {
+        "name": "job: nightly rollup (all plans)",
+        "seconds": round(seconds, 2),
+        "floor_seconds": round(floor, 2),
+        "ratio": round(seconds / floor, 2),
+        **counts,
+    }
+
+
+def reminders(as_of: dt.date) -> dict[str, Any]:
+    seconds, counts = timed(lambda: reminders_send(as_of=as_of))
+    return {
+        "name": "job: reminders pass",
+        "seconds": round(seconds, 2),
+        "as_of": str(as_of),
+        **counts,
+    }
+
+
+def meeting_pack(plan: Plan) -> dict[str, Any]:
+    data_seconds, data = timed(lambda: pack_data_for(plan=plan))
+    tasks = sum(len(s["tasks"]) for s in data["sections"])
+    result = {"name": "meeting pack (30-task plan)", "tasks": tasks,
+              "gather_seconds": round(data_seconds, 2)}  # fmt: skip
+    for fmt in ("docx", "pdf", "xlsx"):
+        seconds, _ = timed(lambda fmt=fmt: pack_render(data=data, fmt=fmt))
+        result[f"{fmt}_seconds"] = round(seconds, 2)
+    result["seconds"] = round(
+        data_seconds + sum(result[f"{f}_seconds"] for f in ("docx", "pdf", "xlsx")), 2
+    )
+    return result
+
+
+def main() -> None:
+    results = [ensure_data()]
+    who = actors()
+    today = dt.date.today()
+    print("data:", results[0], flush=True)
+    results.append(rollup_versus_group_by(today))
+    print("rollup:", results[-1], flush=True)
+    measured = pages(who)
+    sessions = {p["user"].pk: session_for(p["user"]) for p in measured if "user" in p}
+    profiles = {p["name"]: query_profile(p) for p in measured}
+    port = 8731
+    with tempfile.TemporaryDirectory() as static_root:
+        server = start_server(server_env(static_root), port)
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            empty = ms([get(port, "/healthz", {}, conn)[1] for _ in range(REQUESTS)])
+            conn.close()
+            results.append({"name": "empty view (/healthz)", **empty})
+            for page in measured:
+                timing = measure_page(port, page, headers_for(page, sessions))
+                queries, sql_seconds = profiles[page["name"]]
+                floor = sql_seconds * 1000 + empty["p50_ms"]
+                ratio = round(timing["p95_ms"] / floor, 2)
+                results.append({"name": page["name"], **timing, "queries": queries,
+                                "floor_ms": round(floor, 1), "ratio": ratio})  # fmt: skip
+            mixed = wrk(port, [(p["path"], headers_for(p, sessions)) for p in measured])
+            results.append({"name": "mixed workload (wrk, 20 connections)", **mixed})
+            empty_load = wrk(port, [("/healthz", {})])
+            results.append({"name": "empty view under the same load", **empty_load})
+        finally:
+            server.terminate()
+            server.wait(20)
+    results.append(meeting_pack(who["plan"]))
+    results.append(reminders(dt.date(2024, 7, 20)))
+    report(results)
+
+
+def report(results: list[dict[str, Any]]) -> None:
+    out = ROOT / "bench" / "results.json"
+    existing = json.loads(out.read_text(encoding="utf-8")) if out.exists() else []
+    kept = [r for r in existing if r.get("suite") != "scale"]
+    rows = kept + [{"suite": "scale", **r} for r in results]
+    out.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    for row in results:
+        figures = {k: v for k, v in row.items() if k != "name"}
+        print(f"{row['name']:<42} " + "  ".join(f"{k}={v}" for k, v in figures.items()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""For the load balancer: /healthz says the process answers; /readyz says it can serve,
+checking the database, Redis and that no migration is waiting. Neither needs a login, and
+neither reveals more than which check failed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import redis
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def _database() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except DatabaseError:
+        return False
+
+
+def _redis() -> bool:
+    try:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2
+        )
+        return bool(client.ping())
+    except (redis.RedisError, OSError):
+        return False
+
+
+def _migrations() -> bool:
+    try:
+        executor = MigrationExecutor(connection)
+        return not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError:
+        return False
+
+
+CHECKS: dict[str, Callable[[], bool]] = {
+    "database": _database,
+    "redis": _redis,
+    "migrations": _migrations,
+}
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    results = {name: check() for name, check in CHECKS.items()}
+    # Migrations can only be checked against a database that answers.
+    if not results["database"]:
+        results["migrations"] = False
+    ready = all(results.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": results},
+        status=200 if ready else 503,
+    )

@@ -1,0 +1,124 @@
+"""Writes for notifications: fan a message out to users and channels, send one delivery,
+mark notifications read."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from agencies.models import Agency
+from notifications import channels
+from notifications.models import Channel, Delivery, DeliveryState, Notification
+from ops.outbox import outbox_enqueue
+
+logger = logging.getLogger(__name__)
+
+SENDERS = {Channel.EMAIL: channels.email_send, Channel.WEBHOOK: channels.webhook_send}
+
+
+@dataclass(frozen=True)
+class Message:
+    kind: str
+    title: str
+    body: str
+    link: str = ""
+
+
+def notification_fan_out(
+    *,
+    dedupe_key: str,
+    message: Message,
+    users: Iterable[AbstractBaseUser],
+    agencies: Iterable[Agency] = (),
+) -> None:
+    """In-app to every user, e-mail to those with an address, the robot of every agency that
+    has one. Each (recipient or address, dedupe_key) exists once: a second call adds nothing.
+    Call inside the caller's transaction: the messages commit with the change.
+    """
+    users = list({u.pk: u for u in users}.values())
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user,
+                kind=message.kind,
+                title=message.title[:300],
+                body=message.body,
+                link=message.link,
+                dedupe_key=dedupe_key,
+            )
+            for user in users
+        ],
+        ignore_conflicts=True,
+    )
+    addresses = [(Channel.EMAIL, u.email) for u in users if getattr(u, "email", "")]
+    addresses += [(Channel.WEBHOOK, a.webhook_url) for a in agencies if a.webhook_url]
+    # Outside the site a link needs its host: the e-mail and the robot get the full address.
+    url = settings.SITE_URL.rstrip("/") + message.link if message.link.startswith("/") else ""
+    text = f"{message.body}\n{url}".strip()
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                channel=channel,
+                address=address,
+                subject=message.title[:300],
+                body=text,
+                dedupe_key=dedupe_key,
+            )
+            for channel, address in addresses
+        ],
+        ignore_conflicts=True,
+    )
+    # Enqueue only what is still waiting: a repeated fan-out finds nothing new to send.
+    for pk in Delivery.objects.filter(
+        dedupe_key=dedupe_key, state=DeliveryState.PENDING, attempts=0
+    ).values_list("pk", flat=True):
+        outbox_enqueue(task_name="notifications.delivery_send", kwargs={"delivery_id": pk})
+
+
+def delivery_send(*, delivery_id: int, final_attempt: bool = False) -> bool:
+    """Send one delivery at most once. Returns False when someone else already has it.
+
+    Claimed by compare-and-set (pending → sending): a retried or duplicated job finds the
+    row no longer pending and sends nothing. A transient failure puts it back to pending
+    and re-raises for the job to retry with backoff; a permanent one marks it failed.
+    """
+    claimed = Delivery.objects.filter(pk=delivery_id, state=DeliveryState.PENDING).update(
+        state=DeliveryState.SENDING, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return False
+    delivery = Delivery.objects.get(pk=delivery_id)
+    try:
+        SENDERS[Channel(delivery.channel)](
+            address=delivery.address, subject=delivery.subject, body=delivery.body
+        )
+    except channels.TransientDeliveryError as exc:
+        state = DeliveryState.FAILED if final_attempt else DeliveryState.PENDING
+        Delivery.objects.filter(pk=delivery_id).update(state=state, last_error=str(exc)[:2000])
+        raise
+    except channels.PermanentDeliveryError as exc:
+        logger.warning("delivery %s failed for good: %s", delivery_id, exc)
+        Delivery.objects.filter(pk=delivery_id).update(
+            state=DeliveryState.FAILED, last_error=str(exc)[:2000]
+        )
+        return True
+    Delivery.objects.filter(pk=delivery_id).update(
+        state=DeliveryState.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return True
+
+
+def notification_mark_read(*, user: AbstractBaseUser, notification_id: int | None = None) -> int:
+    """Mark one of the user's notifications read, or all of them; returns how many changed."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    with transaction.atomic():
+        return unread.update(read_at=timezone.now())

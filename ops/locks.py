@@ -1,0 +1,43 @@
+"""PostgreSQL advisory locks: one run of a job at a time, across processes and machines.
+
+The lock belongs to the database session, so a worker that dies (or a database that restarts)
+releases it with its connection: a lock can never be left behind by a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import DatabaseError, connection
+
+# The first key of the two-key advisory lock: keeps our locks apart from anyone else's.
+LOCK_NAMESPACE = 8412
+
+
+@contextmanager
+def advisory_lock(name: str) -> Iterator[bool]:
+    """Yield True when this process holds the lock for `name`, False when another does.
+
+    On SQLite (the embedded single-process demo) there is nobody to race with: always True.
+    """
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", [LOCK_NAMESPACE, name])
+        acquired = bool(cursor.fetchone()[0])
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            _unlock(name)
+
+
+def _unlock(name: str) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", [LOCK_NAMESPACE, name])
+    except DatabaseError:
+        # The session is gone (the database restarted or dropped us), and its locks with it.
+        connection.close()

@@ -1,0 +1,307 @@
+"""API of the reports app: reporting periods, progress reports (create, update the draft,
+submit / accept / return), their attachments, and the rollups. Same rules and services as
+the browser; a report's task, agency and period are set once, at creation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from agencies import rules
+from agencies.models import Agency
+from api.etag import required_version, with_etag
+from reports import services
+from reports.models import Attachment, ProgressReport, ReportingPeriod, Rollup
+from reports.selectors import get_attachment_for_user, get_report_for_user
+from reports.services import REPORT_FIELDS
+
+IF_MATCH = OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER)
+
+
+def _int_params(request: Request, queryset: QuerySet, names: dict[str, str]) -> QuerySet:
+    for name, field in names.items():
+        value = request.query_params.get(name, "")
+        if value.isdigit():
+            queryset = queryset.filter(**{field: int(value)})
+    return queryset
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportingPeriod
+        fields = ["id", "plan", "label", "cadence", "starts_on", "ends_on", "opens_on", "due_on"]
+        read_only_fields = fields
+
+
+class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = PeriodSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("plan", OpenApiTypes.INT)])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[ReportingPeriod]:
+        periods = ReportingPeriod.objects.filter(plan__in=rules.visible_plans(self.request.user))
+        return _int_params(self.request, periods, {"plan": "plan_id"}).order_by(
+            "plan_id", "starts_on"
+        )
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "id",
+            "task",
+            "agency",
+            "period",
+            "state",
+            *REPORT_FIELDS,
+            "submitted_at",
+            "is_late",
+            "reviewed_at",
+            "return_reason",
+            "is_typical_case",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "state",
+            "submitted_at",
+            "is_late",
+            "reviewed_at",
+            "return_reason",
+            "is_typical_case",
+            "version",
+            "updated_at",
+        ]
+
+
+class ReportUpdateSerializer(serializers.ModelSerializer):
+    """Only the text of a draft: its task, agency and period never change."""
+
+    class Meta:
+        model = ProgressReport
+        fields = list(REPORT_FIELDS)
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "report", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+        read_only_fields = fields
+
+
+class ReportViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ReportSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(name, OpenApiTypes.INT)
+            for name in ("task", "agency", "period", "plan")
+        ]
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[ProgressReport]:
+        reports = rules.visible_reports(self.request.user)
+        names = {
+            "task": "task_id",
+            "agency": "agency_id",
+            "period": "period_id",
+            "plan": "task__plan_id",
+        }
+        return _int_params(self.request, reports, names).order_by(
+            "period_id", "task_id", "agency_id"
+        )
+
+    def get_object(self) -> ProgressReport:
+        return get_report_for_user(self.request.user, int(self.kwargs["pk"]))
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        report = self.get_object()
+        return with_etag(Response(ReportSerializer(report).data), report.version)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """A new draft for a task, an agency and a period (the agency must owe it)."""
+        incoming = ReportSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        task = get_object_or_404(rules.visible_tasks(request.user), pk=data["task"].pk)
+        period = get_object_or_404(ReportingPeriod, pk=data["period"].pk, plan=task.plan)
+        report = services.report_save_draft(
+            actor=request.user,
+            task=task,
+            agency=get_object_or_404(Agency, pk=data["agency"].pk),
+            period=period,
+            values={k: data.get(k) for k in REPORT_FIELDS},
+        )
+        return with_etag(
+            Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED),
+            report.version,
+        )
+
+    @extend_schema(
+        request=ReportUpdateSerializer, responses=ReportSerializer, parameters=[IF_MATCH]
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        report = get_report_for_user(request.user, int(kwargs["pk"]), write=True)
+        version = required_version(request)
+        incoming = ReportUpdateSerializer(report, data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        values = {k: getattr(report, k) for k in REPORT_FIELDS} | incoming.validated_data
+        report = services.report_save_draft(
+            actor=request.user,
+            task=report.task,
+            agency=report.agency,
+            period=report.period,
+            values=values,
+            expected_version=version,
+        )
+        return with_etag(Response(ReportSerializer(report).data), report.version)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses=ReportSerializer, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        report = get_report_for_user(request.user, int(pk), write=True)
+        report = services.report_submit(
+            actor=request.user, report=report, expected_version=required_version(request)
+        )
+        return with_etag(Response(ReportSerializer(report).data), report.version)
+
+    @extend_schema(request=None, responses=ReportSerializer, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str | None = None) -> Response:
+        report = self.get_object()
+        report = services.report_accept(
+            actor=request.user, report=report, expected_version=required_version(request)
+        )
+        return with_etag(Response(ReportSerializer(report).data), report.version)
+
+    @extend_schema(request=ReturnSerializer, responses=ReportSerializer, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request: Request, pk: str | None = None) -> Response:
+        report = self.get_object()
+        version = required_version(request)
+        incoming = ReturnSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        report = services.report_return(
+            actor=request.user,
+            report=report,
+            reason=incoming.validated_data["reason"],
+            expected_version=version,
+        )
+        return with_etag(Response(ReportSerializer(report).data), report.version)
+
+    @extend_schema(request=None, responses=AttachmentSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="attachments")
+    def attachments(self, request: Request, pk: str | None = None) -> Response:
+        report = self.get_object()
+        return Response(AttachmentSerializer(report.attachments.all(), many=True).data)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+        responses={201: AttachmentSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="attachments/upload",
+        parser_classes=[MultiPartParser],
+    )
+    def upload(self, request: Request, pk: str | None = None) -> Response:
+        report = get_report_for_user(request.user, int(pk), write=True)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise serializers.ValidationError({"file": [_("请选择要上传的文件。")]})
+        attachment = services.attachment_add(actor=request.user, report=report, upload=upload)
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class AttachmentViewSet(viewsets.GenericViewSet):
+    serializer_class = AttachmentSerializer
+    queryset = Attachment.objects.none()
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: str | None = None) -> FileResponse:
+        attachment = get_attachment_for_user(request.user, int(pk))
+        response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+        response["Content-Disposition"] = f'attachment; filename="attachment-{attachment.pk}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class RollupSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Rollup
+        exclude = ["computed_at"]
+        read_only_fields = [f.name for f in Rollup._meta.fields]
+
+
+class RollupViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = RollupSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("plan", OpenApiTypes.INT),
+            OpenApiParameter(
+                "scope", OpenApiTypes.STR, enum=["plan", "section", "agency", "indicator"]
+            ),
+            OpenApiParameter("as_of", OpenApiTypes.DATE),
+            OpenApiParameter("batch", OpenApiTypes.STR),
+        ]
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Rollup]:
+        rows = Rollup.objects.filter(plan__in=rules.visible_plans(self.request.user))
+        rows = _int_params(self.request, rows, {"plan": "plan_id"})
+        params = self.request.query_params
+        if params.get("scope") in ("plan", "section", "agency", "indicator"):
+            rows = rows.filter(scope=params["scope"])
+        if params.get("batch"):
+            rows = rows.filter(batch=params["batch"][:32])
+        as_of = params.get("as_of", "")
+        if as_of:
+            try:
+                rows = rows.filter(as_of=dt.date.fromisoformat(as_of))
+            except ValueError:
+                raise serializers.ValidationError(
+                    {"as_of": [_("日期格式应为 YYYY-MM-DD。")]}
+                ) from None
+        return rows.order_by("-as_of", "plan_id", "scope", "scope_key")

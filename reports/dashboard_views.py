@@ -1,0 +1,172 @@
+"""Dashboards: 全国总览, a plan's dashboard, an agency's duties (我司职责 / 本单位职责).
+
+Each page reads the nightly rollups (or one annotated query) and builds its tables here; the
+charts draw the same tables, and `?format=csv|xlsx` (with `table=` where a page has several)
+downloads them. Filters are GET parameters, so a link carries them.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from agencies import rules
+from config.db_router import reads_from_replica
+from plans.selectors import get_plan_for_user
+from reports import dashboard_tables as tables
+from reports.dashboards import (
+    agency_responsibilities,
+    get_agency_for_user,
+    indicator_trajectories,
+    overview_rows,
+    plan_rollups,
+    red_tasks,
+    trend_series,
+    typical_cases,
+)
+from reports.tables import Table, table_response
+from tasks.lights import light_for
+from tasks.models import Status
+
+EXPORT_FORMATS = {"csv", "xlsx"}
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _download(request: HttpRequest, choices: dict[str, Table], filename: str) -> HttpResponse:
+    """The table asked for by `?table=`, in `?format=`; 404 for a table the page has not."""
+    name = request.GET.get("table") or next(iter(choices))
+    if name not in choices:
+        raise Http404
+    return table_response(
+        table=choices[name], filename=f"{filename}-{name}", fmt=request.GET["format"]
+    )
+
+
+@require_GET
+@login_required
+@reads_from_replica
+def overview(request: HttpRequest) -> HttpResponse:
+    region_id = _int_param(request, "region")
+    rows = overview_rows(user=request.user, region_id=region_id)
+    table = tables.overview_table(rows)
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return _download(request, {"plans": table}, "overview")
+    today = timezone.localdate()
+    trend = trend_series(plan_ids=[r.plan_id for r in rows], until=today)
+    chart = {
+        "status": {
+            "categories": [r.plan.region.name for r in rows],
+            "series": tables.status_series(rows),
+        },
+        "trend": {
+            "categories": trend["dates"],
+            "series": [
+                {"name": r.plan.region.name, "data": trend["series"][r.plan_id]} for r in rows
+            ],
+        },
+    }
+    regions = sorted({(r.plan.region_id, r.plan.region.name) for r in rows}, key=lambda x: x[1])
+    return render(
+        request,
+        "reports/overview.html",
+        {
+            "table": table,
+            "rows": rows,
+            "chart": chart,
+            "regions": regions if region_id is None else [],
+            "region_id": region_id,
+            "query": urlencode({"region": region_id}) if region_id else "",
+            "red_tasks": red_tasks(user=request.user, today=today)[:200],
+        },
+    )
+
+
+@require_GET
+@login_required
+@reads_from_replica
+def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    rollups = plan_rollups(plan=plan)
+    trajectories = indicator_trajectories(plan=plan)
+    choices = {
+        "sections": tables.sections_table(rollups.sections),
+        "agencies": tables.league_table(rollups.agencies),
+        "indicators": tables.indicators_table(rollups.indicators),
+    }
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return _download(request, choices, f"plan-{plan.pk}")
+    chart = {
+        "sections": {
+            "categories": [f"{r.section.label}{r.section.title}"[:24] for r in rollups.sections],
+            "series": tables.status_series(rollups.sections),
+        },
+        "league": {
+            "categories": [r.agency.name for r in rollups.agencies],
+            "series": tables.league_series(rollups.agencies),
+        },
+        "indicators": tables.indicator_series(rollups.indicators, trajectories),
+    }
+    return render(
+        request,
+        "reports/plan_dashboard.html",
+        {
+            "plan": plan,
+            "rollups": rollups,
+            "tables": choices,
+            "chart": chart,
+            "cases": typical_cases(plan=plan)[:50],
+        },
+    )
+
+
+@require_GET
+@login_required
+def my_agency(request: HttpRequest) -> HttpResponse:
+    """本单位职责: the page of the user's first agency."""
+    mine = sorted(rules.agency_ids(request.user))
+    if not mine:
+        raise Http404
+    return redirect("dashboards:agency", pk=mine[0])
+
+
+@require_GET
+@login_required
+@reads_from_replica
+def agency_duties(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = get_agency_for_user(request.user, pk)
+    plan_id = _int_param(request, "plan")
+    status = request.GET.get("status", "")
+    status = status if status in Status.values else ""
+    duties = list(
+        agency_responsibilities(user=request.user, agency=agency, plan_id=plan_id, status=status)
+    )
+    today = timezone.localdate()
+    for duty in duties:
+        duty.light = light_for(status=duty.task.status, due_on=duty.task.due_on, today=today)
+    table = tables.duties_table(duties)
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return _download(request, {"duties": table}, f"agency-{agency.pk}")
+    plans = sorted({(d.task.plan_id, d.task.plan.title) for d in duties}, key=lambda p: p[1])
+    return render(
+        request,
+        "reports/agency_duties.html",
+        {
+            "agency": agency,
+            "own": agency.pk in rules.agency_ids(request.user),
+            "duties": duties,
+            "table": table,
+            "plans": plans,
+            "plan_id": plan_id,
+            "status": status,
+            "query": urlencode({k: v for k, v in {"plan": plan_id, "status": status}.items() if v}),
+            "statuses": Status.choices,
+        },
+    )

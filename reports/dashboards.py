@@ -1,0 +1,190 @@
+"""Reads for the dashboards: the latest nightly rollups, their trend, the red items.
+
+Every function here runs a fixed number of queries whatever the number of plans: the pages
+that use them must not grow a query per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+
+from agencies import rules
+from agencies.models import Agency
+from agencies.rules import User
+from plans.models import IndicatorValue, Plan
+from reports.models import NIGHTLY, ProgressReport, Rollup, Scope
+from tasks.models import Responsibility, Status, Task
+
+TREND_DAYS = 90
+
+
+def _latest_as_of(*, scope: str) -> Subquery:
+    latest = (
+        Rollup.objects.filter(batch=NIGHTLY, scope=scope, plan=OuterRef("plan"))
+        .values("plan")
+        .annotate(last=Max("as_of"))
+        .values("last")
+    )
+    return Subquery(latest[:1])
+
+
+def overview_rows(*, user: User, region_id: int | None = None) -> list[Rollup]:
+    """The newest nightly plan row of every plan the user may see, by region: one query."""
+    rows = Rollup.objects.filter(
+        batch=NIGHTLY,
+        scope=Scope.PLAN,
+        plan__in=rules.visible_plans(user),
+        as_of=_latest_as_of(scope=Scope.PLAN),
+    )
+    if region_id is not None:
+        rows = rows.filter(plan__region_id=region_id)
+    return list(
+        rows.select_related("plan__region", "period").order_by("plan__region__name", "plan__title")
+    )
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """part / whole in percent to one decimal; None (shown as —) when there is no whole."""
+    if not whole:
+        return None
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1"))
+
+
+def share_on_track(row: Rollup) -> Decimal | None:
+    """正常推进 + 持续推进 (both moving as planned) as a share of the tasks."""
+    return percent(row.status_on_track + row.status_ongoing, row.tasks_total)
+
+
+def share_completed(row: Rollup) -> Decimal | None:
+    return percent(row.status_completed, row.tasks_total)
+
+
+def trend_series(*, plan_ids: list[int], until: dt.date) -> dict[str, object]:
+    """The share moving (正常推进 + 持续推进 + 已完成) of each plan by date, from the nightly rows
+    of the last TREND_DAYS: one query. {"dates": [...], "series": {plan_id: [value|None]}}."""
+    points: dict[int, dict[str, float]] = defaultdict(dict)
+    rows = Rollup.objects.filter(
+        batch=NIGHTLY,
+        scope=Scope.PLAN,
+        plan_id__in=plan_ids,
+        as_of__gt=until - dt.timedelta(days=TREND_DAYS),
+        as_of__lte=until,
+    ).order_by("as_of")
+    for row in rows:
+        moving = percent(
+            row.status_on_track + row.status_ongoing + row.status_completed, row.tasks_total
+        )
+        points[row.plan_id][row.as_of.isoformat()] = float(moving or 0)
+    dates = sorted({d for by_date in points.values() for d in by_date})
+    return {
+        "dates": dates,
+        "series": {pk: [points[pk].get(d) for d in dates] for pk in plan_ids},
+    }
+
+
+def red_tasks(*, user: User, today: dt.date) -> QuerySet[Task]:
+    """Tasks whose light is red (tasks.lights): behind, or past due and neither completed
+    nor ongoing; written as one SQL filter so the list costs one query."""
+    overdue = Q(due_on__lt=today) & ~Q(status__in=[Status.COMPLETED, Status.ONGOING])
+    return (
+        Task.objects.filter(plan__in=rules.visible_plans(user))
+        .filter(Q(status=Status.BEHIND) | overdue)
+        .select_related("plan__region")
+        .order_by("plan__region__name", "plan__title", "number")
+    )
+
+
+@dataclass
+class PlanRollups:
+    """The newest nightly rows of one plan, by scope."""
+
+    plan_row: Rollup | None
+    sections: list[Rollup]
+    agencies: list[Rollup]
+    indicators: list[Rollup]
+
+
+def plan_rollups(*, plan: Plan) -> PlanRollups:
+    """Two queries: the newest date, then its rows with what they name."""
+    as_of = Rollup.objects.filter(batch=NIGHTLY, plan=plan).aggregate(last=Max("as_of"))["last"]
+    rows = list(
+        Rollup.objects.filter(batch=NIGHTLY, plan=plan, as_of=as_of)
+        .select_related("section", "agency", "indicator", "period")
+        .order_by("scope", "scope_key")
+    )
+    by_scope: dict[str, list[Rollup]] = defaultdict(list)
+    for row in rows:
+        by_scope[row.scope].append(row)
+    sections = sorted(by_scope[Scope.SECTION], key=lambda r: r.section.order)
+    # 通报: the best reporters first, by timeliness, then completeness, then name.
+    agencies = sorted(
+        by_scope[Scope.AGENCY],
+        key=lambda r: (
+            -(percent(r.reports_on_time, r.reports_expected) or Decimal(-1)),
+            -(percent(r.reports_submitted, r.reports_expected) or Decimal(-1)),
+            r.agency.name,
+        ),
+    )
+    indicators = sorted(by_scope[Scope.INDICATOR], key=lambda r: (r.indicator.order, r.pk))
+    plan_row = by_scope[Scope.PLAN][0] if by_scope[Scope.PLAN] else None
+    return PlanRollups(plan_row, sections, [a for a in agencies if a.reports_expected], indicators)
+
+
+def indicator_trajectories(*, plan: Plan) -> dict[int, list[tuple[int, Decimal]]]:
+    """Per indicator, its actual values by year (the newest entry of a year wins): one query."""
+    values: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for value in IndicatorValue.objects.filter(indicator__plan=plan).order_by("created_at", "pk"):
+        values[value.indicator_id][value.year] = value.value
+    return {k: sorted(v.items()) for k, v in values.items()}
+
+
+def typical_cases(*, plan: Plan) -> QuerySet[ProgressReport]:
+    return (
+        ProgressReport.objects.filter(task__plan=plan, is_typical_case=True)
+        .select_related("task", "agency", "period")
+        .order_by("-period__due_on", "task__number")
+    )
+
+
+def agency_responsibilities(
+    *, user: User, agency: Agency, plan_id: int | None = None, status: str = ""
+) -> QuerySet[Responsibility]:
+    """Every task the agency leads or co-leads in the plans the user may see, with the
+    agency's latest report on it (three subqueries in the same query, not one per row)."""
+    latest = ProgressReport.objects.filter(task=OuterRef("task"), agency=agency).order_by(
+        "-period__due_on", "-pk"
+    )
+    found = Responsibility.objects.filter(agency=agency, task__plan__in=rules.visible_plans(user))
+    if plan_id is not None:
+        found = found.filter(task__plan_id=plan_id)
+    if status:
+        found = found.filter(task__status=status)
+    return (
+        found.select_related("task__plan__region")
+        .annotate(
+            latest_report_id=Subquery(latest.values("pk")[:1]),
+            latest_report_state=Subquery(latest.values("state")[:1]),
+            latest_report_period=Subquery(latest.values("period__label")[:1]),
+        )
+        .order_by("task__plan__region__name", "task__plan__title", "task__number")
+    )
+
+
+def get_agency_for_user(user: User, pk: int) -> Agency:
+    """An agency's duty page is open to its own people, to those who read everything, and to
+    those who share a plan with it; anyone else gets 404, as for a page that does not exist."""
+    agency = Agency.objects.filter(pk=pk).first()
+    if agency is None:
+        raise Http404
+    if agency.pk in rules.agency_ids(user) or rules.reads_everything(user):
+        return agency
+    shares = Responsibility.objects.filter(agency=agency, task__plan__in=rules.visible_plans(user))
+    if not shares.exists():
+        raise Http404
+    return agency

@@ -1,0 +1,181 @@
+"""Faults, against a real Redis and a real Celery worker: the broker down while users save,
+a worker killed in the middle of a rollup, the database dropping a job's connection."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+import redis
+from django.conf import settings
+from django.utils import timezone
+
+from notifications.models import Notification
+from ops.models import JobRun, OutboxMessage, Outcome
+from ops.outbox import outbox_relay
+from reports import jobs
+from reports.models import Rollup
+from reports.rollups import rollup_build
+from reports.services import report_submit
+from tests.ops.worker import RedisServer, Worker, use_broker, wait_for
+
+# serialized_rollback: migration data (content types, the beat schedules) survives the flush.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+BROKER = "redis://127.0.0.1:6379/13"  # a database of its own, emptied around each test
+AS_OF = dt.date(2025, 8, 1)
+VISIBILITY_TIMEOUT = 3  # seconds: tests.ops.worker sets it for the worker
+
+
+@pytest.fixture
+def broker() -> Iterator[str]:
+    redis.Redis.from_url(BROKER).flushdb()
+    saved = current_conf()
+    use_broker(BROKER)
+    yield BROKER
+    use_broker(saved[0], eager=saved[1])
+    redis.Redis.from_url(BROKER).flushdb()
+
+
+def current_conf() -> tuple[str, bool]:
+    from celery import current_app
+
+    return current_app.conf.broker_url, current_app.conf.task_always_eager
+
+
+@pytest.fixture
+def worker_log(tmp_path: Path) -> Path:
+    return tmp_path / "worker.log"
+
+
+def _admin_connection() -> psycopg.Connection:
+    db = settings.DATABASES["default"]
+    return psycopg.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        dbname=db["NAME"],
+        autocommit=True,
+    )
+
+
+def _blocked_on_rollup() -> int | None:
+    """The pid of a backend waiting for our lock on the rollup table, if any. Asked on a
+    fresh connection: within a transaction pg_stat_activity would not change."""
+    with _admin_connection() as conn:
+        row = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+            " AND query ILIKE '%reports_rollup%'"
+        ).fetchone()
+    return row[0] if row else None
+
+
+def _snapshot() -> dict[str, tuple]:
+    rows = Rollup.objects.filter(batch="nightly", as_of=AS_OF)
+    skip = {"computed_at"}
+    names = [f.attname for f in Rollup._meta.concrete_fields if f.name not in skip]
+    return {f"{r.plan_id}/{r.scope_key}": tuple(getattr(r, n) for n in names) for r in rows}
+
+
+def test_a_save_while_redis_is_down_succeeds_and_its_job_runs_once_redis_is_back(
+    world, worker_log
+) -> None:
+    server = RedisServer()
+    server.start()
+    saved = current_conf()
+    use_broker(server.url)
+    worker = Worker(broker_url=server.url, log=worker_log)
+    try:
+        server.stop()  # Redis goes down
+        report = world.report_a1_commerce
+        report_submit(actor=world.users["liaison"], report=report, expected_version=report.version)
+        report.refresh_from_db()
+        assert report.state == "submitted"  # the user's save stands
+        message = OutboxMessage.objects.get()
+        assert message.sent_at is None and message.last_error
+        assert not Notification.objects.exists()
+
+        server.start()  # Redis is back; the worker and the relay (beat, every minute) run
+        worker.start()
+        use_broker(server.url)
+        assert outbox_relay() == 1
+        note = wait_for(
+            lambda: Notification.objects.filter(recipient=world.users["coordinator"]).first(),
+            what="the coordinator's notification",
+        )
+        assert "海南省商务厅" in note.title
+        assert outbox_relay() == 0
+    finally:
+        worker.stop()
+        server.stop()
+        use_broker(saved[0], eager=saved[1])
+
+
+@pytest.fixture
+def rollup_world(world):
+    """The world, with its rollup computed once in this process: what a clean run writes."""
+    rollup_build(as_of=AS_OF)
+    return _snapshot()
+
+
+def test_a_worker_killed_mid_rollup_runs_it_again_and_the_rows_are_identical(
+    rollup_world, broker, worker_log
+) -> None:
+    expected = rollup_world
+    worker = Worker(broker_url=broker, log=worker_log)
+    worker.start()
+    try:
+        with _admin_connection() as conn:
+            conn.autocommit = False
+            conn.execute("LOCK TABLE reports_rollup IN EXCLUSIVE MODE")  # hold the job mid-way
+            jobs.rollup.delay(as_of=AS_OF.isoformat())
+            wait_for(lambda: _blocked_on_rollup(), what="the rollup to reach its writes")
+            worker.kill()
+            conn.rollback()
+        assert JobRun.objects.get(job="rollup").outcome == Outcome.RUNNING  # died mid-run
+        # A message taken but never acknowledged is handed out again once it has been
+        # invisible for the visibility timeout (3 s here, 2 h in production): a worker that
+        # starts after that restores it at once.
+        time.sleep(VISIBILITY_TIMEOUT + 1)
+        worker.start()
+        wait_for(
+            lambda: JobRun.objects.filter(job="rollup", outcome=Outcome.SUCCEEDED).exists(),
+            timeout=90,
+            what="the rollup to run again",
+        )
+    finally:
+        worker.stop()
+    assert _snapshot() == expected
+    outcomes = sorted(JobRun.objects.values_list("outcome", flat=True))
+    assert outcomes == [Outcome.ABANDONED, Outcome.SUCCEEDED]
+
+
+def test_a_job_whose_database_connection_drops_retries_and_finishes(
+    rollup_world, broker, worker_log
+) -> None:
+    expected = rollup_world
+    worker = Worker(broker_url=broker, log=worker_log)
+    worker.start()
+    try:
+        with _admin_connection() as conn:
+            conn.autocommit = False
+            conn.execute("LOCK TABLE reports_rollup IN EXCLUSIVE MODE")
+            jobs.rollup.delay(as_of=AS_OF.isoformat())
+            pid = wait_for(lambda: _blocked_on_rollup(), what="the rollup to reach its writes")
+            # What a restart does to every session: the worker's connection is cut.
+            with _admin_connection() as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+            conn.rollback()
+        wait_for(
+            lambda: JobRun.objects.filter(job="rollup", outcome=Outcome.SUCCEEDED).exists(),
+            timeout=90,
+            what="the retried rollup",
+        )
+    finally:
+        worker.stop()
+    assert _snapshot() == expected
+    assert "Retry in" in worker_log.read_text()
+    assert JobRun.objects.filter(outcome=Outcome.SUCCEEDED).get().finished_at <= timezone.now()

@@ -1,0 +1,100 @@
+"""Running a job: logged for the admins, never two at once, `run_job` prints one JSON object."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from io import StringIO
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from ops.locks import LOCK_NAMESPACE
+from ops.models import JobRun, Outcome
+from ops.runner import job_run
+from tests.reports.test_reminders import setup  # noqa: F401 - the reminders fixture
+
+AS_OF = "2025-09-23"
+
+
+@contextmanager
+def lock_held_elsewhere(name: str) -> Iterator[None]:
+    """Another process (another beat, a manual run) holding the job's lock."""
+    db = settings.DATABASES["default"]
+    with psycopg.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        dbname=db["NAME"],
+        autocommit=True,
+    ) as other:
+        other.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [LOCK_NAMESPACE, f"job:{name}"])
+        yield
+
+
+def _run_job(*args: str) -> dict[str, object]:
+    out = StringIO()
+    call_command("run_job", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_run_job_prints_the_counts_and_a_second_run_sends_nothing(setup) -> None:  # noqa: F811
+    first = _run_job("reminders", "--as-of", AS_OF)
+    assert first == {"job": "reminders", "as_of": AS_OF, "sent": 2, "skipped": 0}
+    assert _run_job("reminders", "--as-of", AS_OF) == {
+        "job": "reminders",
+        "as_of": AS_OF,
+        "sent": 0,
+        "skipped": 2,
+    }
+    runs = list(JobRun.objects.order_by("started_at"))
+    assert [r.outcome for r in runs] == [Outcome.SUCCEEDED, Outcome.SUCCEEDED]
+    assert runs[0].counts == {"sent": 2, "skipped": 0} and runs[0].finished_at is not None
+
+
+def test_rollup_by_name(setup) -> None:  # noqa: F811
+    assert _run_job("rollup", "--as-of", AS_OF) == {
+        "job": "rollup",
+        "as_of": AS_OF,
+        "plans": 1,
+        "rows": 3,  # the plan and two agencies
+    }
+
+
+def test_an_unknown_job_or_a_bad_date_is_refused_clearly(db) -> None:
+    with pytest.raises(CommandError):
+        call_command("run_job", "everything")
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("run_job", "rollup", "--as-of", "2025/09/23")
+    assert not JobRun.objects.exists()
+
+
+def test_a_run_beside_a_running_one_does_nothing_and_says_so(setup) -> None:  # noqa: F811
+    with lock_held_elsewhere("reminders"):
+        with pytest.raises(CommandError):
+            call_command("run_job", "reminders", "--as-of", AS_OF, stdout=StringIO())
+        assert job_run(name="rollup", as_of=dt.date(2025, 9, 23)).outcome == Outcome.SUCCEEDED
+    assert JobRun.objects.get(job="reminders").outcome == Outcome.LOCKED
+    assert not setup.liaison.notifications.exists()
+
+
+def test_a_failed_run_is_logged_with_its_error(setup, monkeypatch) -> None:  # noqa: F811
+    def broken(*, as_of: dt.date) -> dict[str, int]:
+        raise ValueError("bad data in period 7")
+
+    monkeypatch.setattr("ops.runner.import_string", lambda path: broken)
+    with pytest.raises(ValueError):
+        job_run(name="rollup", as_of=dt.date(2025, 9, 23))
+    run = JobRun.objects.get()
+    assert run.outcome == Outcome.FAILED and "bad data in period 7" in run.error
+
+
+def test_a_run_left_running_by_a_dead_process_is_marked_abandoned(setup) -> None:  # noqa: F811
+    dead = JobRun.objects.create(job="rollup", as_of=dt.date(2025, 9, 22))
+    job_run(name="rollup", as_of=dt.date(2025, 9, 23))
+    dead.refresh_from_db()
+    assert dead.outcome == Outcome.ABANDONED
