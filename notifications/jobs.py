@@ -31,6 +31,32 @@ def delivery_send(self: Task, delivery_id: int) -> None:
 
 
 @shared_task(
+    bind=True,
+    name="notifications.deliveries_send",
+    acks_late=True,
+    max_retries=DELIVERY_MAX_RETRIES,
+    ignore_result=True,
+)
+def deliveries_send(self: Task, delivery_ids: list[int]) -> None:
+    """The deliveries of one fan-out, in one job: a reminders pass makes tens of thousands,
+    and one broker message each would cost more than sending them. Each is still claimed on
+    its own; one that fails for a transient reason goes on alone as `delivery_send`, with
+    backoff, after the others have gone: a failing channel never holds up the others."""
+    failed: list[int] = []
+    for delivery_id in delivery_ids:
+        try:
+            send(delivery_id=delivery_id)
+        except TransientDeliveryError:
+            failed.append(delivery_id)
+        except TRANSIENT_DB_ERRORS as exc:
+            # Re-running the batch is safe: the deliveries already sent are no longer pending.
+            forget_broken_connection()
+            raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
+    for delivery_id in failed:
+        delivery_send.apply_async(kwargs={"delivery_id": delivery_id}, countdown=retry_countdown(0))
+
+
+@shared_task(
     bind=True, name="notifications.event_notify", acks_late=True, max_retries=5, ignore_result=True
 )
 def event_notify(self: Task, event_id: int) -> None:

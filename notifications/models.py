@@ -98,7 +98,11 @@ class Delivery(models.Model):
             enum_check(field="channel", choices=Channel, name="delivery_channel_valid"),
             enum_check(field="state", choices=DeliveryState, name="delivery_state_valid"),
         ]
-        indexes = [models.Index(fields=["state", "created_at"], name="delivery_state_idx")]
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="delivery_state_idx"),
+            # A fan-out looks up what it has just written by its key.
+            models.Index(fields=["dedupe_key"], name="delivery_dedupe_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.address}: {self.subject}"

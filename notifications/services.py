@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -16,10 +17,13 @@ from django.utils import timezone
 from agencies.models import Agency
 from notifications import channels
 from notifications.models import Channel, Delivery, DeliveryState, Notification
-from ops.outbox import outbox_enqueue
+from ops.bulk import bulk_insert_new
+from ops.outbox import outbox_enqueue_many
 
 logger = logging.getLogger(__name__)
 
+# Deliveries handed to one job: enough to spare the broker, few enough to finish quickly.
+DELIVERY_BATCH = 200
 SENDERS = {Channel.EMAIL: channels.email_send, Channel.WEBHOOK: channels.webhook_send}
 
 
@@ -29,6 +33,16 @@ class Message:
     title: str
     body: str
     link: str = ""
+
+
+@dataclass(frozen=True)
+class FanOut:
+    """One message to its people and channels, under a key that makes it happen once."""
+
+    dedupe_key: str
+    message: Message
+    users: list[AbstractBaseUser]
+    agencies: list[Agency] = field(default_factory=list)
 
 
 def notification_fan_out(
@@ -42,44 +56,61 @@ def notification_fan_out(
     has one. Each (recipient or address, dedupe_key) exists once: a second call adds nothing.
     Call inside the caller's transaction: the messages commit with the change.
     """
-    users = list({u.pk: u for u in users}.values())
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient=user,
-                kind=message.kind,
-                title=message.title[:300],
-                body=message.body,
-                link=message.link,
-                dedupe_key=dedupe_key,
-            )
+    notifications_fan_out(fan_outs=[FanOut(dedupe_key, message, list(users), list(agencies))])
+
+
+def notifications_fan_out(*, fan_outs: list[FanOut]) -> None:
+    """Many fan-outs in a fixed number of statements: a reminders pass sends tens of
+    thousands at once."""
+    notifications: list[dict[str, Any]] = []
+    deliveries: list[dict[str, Any]] = []
+    for item in fan_outs:
+        message = item.message
+        users = list({u.pk: u for u in item.users}.values())
+        title = message.title[:300]
+        notifications += [
+            {
+                "recipient_id": user.pk,
+                "kind": message.kind,
+                "title": title,
+                "body": message.body,
+                "link": message.link,
+                "dedupe_key": item.dedupe_key,
+            }
             for user in users
-        ],
-        ignore_conflicts=True,
-    )
-    addresses = [(Channel.EMAIL, u.email) for u in users if getattr(u, "email", "")]
-    addresses += [(Channel.WEBHOOK, a.webhook_url) for a in agencies if a.webhook_url]
-    # Outside the site a link needs its host: the e-mail and the robot get the full address.
-    url = settings.SITE_URL.rstrip("/") + message.link if message.link.startswith("/") else ""
-    text = f"{message.body}\n{url}".strip()
-    Delivery.objects.bulk_create(
-        [
-            Delivery(
-                channel=channel,
-                address=address,
-                subject=message.title[:300],
-                body=text,
-                dedupe_key=dedupe_key,
-            )
+        ]
+        addresses = [(Channel.EMAIL, u.email) for u in users if getattr(u, "email", "")]
+        addresses += [(Channel.WEBHOOK, a.webhook_url) for a in item.agencies if a.webhook_url]
+        # Outside the site a link needs its host: the e-mail and the robot get the full address.
+        link = message.link
+        url = settings.SITE_URL.rstrip("/") + link if link.startswith("/") else ""
+        text = f"{message.body}\n{url}".strip()
+        deliveries += [
+            {
+                "channel": channel,
+                "address": address,
+                "subject": title,
+                "body": text,
+                "dedupe_key": item.dedupe_key,
+            }
             for channel, address in addresses
-        ],
-        ignore_conflicts=True,
-    )
+        ]
+    bulk_insert_new(model=Notification, rows=notifications)
+    bulk_insert_new(model=Delivery, rows=deliveries)
     # Enqueue only what is still waiting: a repeated fan-out finds nothing new to send.
-    for pk in Delivery.objects.filter(
-        dedupe_key=dedupe_key, state=DeliveryState.PENDING, attempts=0
-    ).values_list("pk", flat=True):
-        outbox_enqueue(task_name="notifications.delivery_send", kwargs={"delivery_id": pk})
+    keys = sorted({item.dedupe_key for item in fan_outs})
+    waiting = list(
+        Delivery.objects.filter(
+            dedupe_key__in=keys, state=DeliveryState.PENDING, attempts=0
+        ).values_list("pk", flat=True)
+    )
+    outbox_enqueue_many(
+        task_name="notifications.deliveries_send",
+        kwargs_list=[
+            {"delivery_ids": waiting[i : i + DELIVERY_BATCH]}
+            for i in range(0, len(waiting), DELIVERY_BATCH)
+        ],
+    )
 
 
 def delivery_send(*, delivery_id: int, final_attempt: bool = False) -> bool:

@@ -165,7 +165,13 @@ def _users(rng: random.Random, agencies: dict[int, list[Agency]], scale: Scale) 
     user_model = get_user_model()
     users = user_model.objects.bulk_create(
         [
-            user_model(username=f"{SCALE_PREFIX}user{i:05d}", password=password, is_active=True)
+            user_model(
+                username=f"{SCALE_PREFIX}user{i:05d}",
+                # Every user has an address, as in production: reminders fan out to e-mail too.
+                email=f"user{i:05d}@scale.invalid",
+                password=password,
+                is_active=True,
+            )
             for i in range(scale.users)
         ],
         batch_size=5000,

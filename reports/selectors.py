@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -24,6 +25,34 @@ def owing_responsibilities(*, plan: Plan) -> QuerySet[Responsibility]:
     if not plan.nipa_reports_required:
         owing = owing.filter(side=Side.LOCAL)
     return owing.select_related("agency", "task").order_by("task__number", "order")
+
+
+OUTSTANDING_SQL = """
+    SELECT p.id, r.task_id, r.agency_id
+    FROM reports_reportingperiod p
+    JOIN plans_plan pl ON pl.id = p.plan_id
+    JOIN tasks_task t ON t.plan_id = p.plan_id
+    JOIN tasks_responsibility r
+        ON r.task_id = t.id AND (r.side = %s OR pl.nipa_reports_required)
+    WHERE p.id IN ({periods}) AND NOT EXISTS (
+        SELECT 1 FROM reports_progressreport pr
+        WHERE pr.task_id = r.task_id AND pr.agency_id = r.agency_id AND pr.period_id = p.id
+          AND pr.state <> %s)
+    ORDER BY p.due_on, p.id, t.number, r."order"
+"""
+
+
+def outstanding_reports(*, period_ids: list[int]) -> list[tuple[int, int, int]]:
+    """(period id, task id, agency id) of every owed report without a submission, in those
+    periods. The same rule as `owing_responsibilities`, as one anti-join: a reminders pass
+    over every plan would otherwise fetch every submitted report to learn what is missing."""
+    if not period_ids:
+        return []
+    # Plain SQL that SQLite (the embedded demo) runs too.
+    sql = OUTSTANDING_SQL.format(periods=", ".join(["%s"] * len(period_ids)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Side.LOCAL.value, *period_ids, ReportState.DRAFT.value])
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 @dataclass

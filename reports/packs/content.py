@@ -106,14 +106,19 @@ def _sections(*, plan: Plan, as_of: dt.date) -> list[Data]:
     ):
         key = "lead" if resp.role == ResponsibilityRole.LEAD else "co"
         agencies[resp.task_id][key].append(resp.agency.name)
-    accepted: dict[int, list[ProgressReport]] = defaultdict(list)
+    # Reports are cumulative for the year: each agency's latest accepted one says where it
+    # stands. Ordered latest first, so the first seen per (task, agency) is kept.
+    latest: dict[tuple[int, int], ProgressReport] = {}
     for report in (
         ProgressReport.objects.filter(
             task__plan=plan, state=ReportState.ACCEPTED, period__ends_on__year=as_of.year
         )
-        .select_related("agency", "period")
-        .order_by("period__starts_on", "agency__name")
+        .select_related("agency")
+        .order_by("-period__starts_on", "pk")
     ):
+        latest.setdefault((report.task_id, report.agency_id), report)
+    accepted: dict[int, list[ProgressReport]] = defaultdict(list)
+    for report in sorted(latest.values(), key=lambda r: r.agency.name):
         accepted[report.task_id].append(report)
     sections = {s.pk: s for s in Section.objects.filter(plan=plan)}
     groups: dict[int | None, list[Data]] = defaultdict(list)
@@ -145,9 +150,22 @@ def _sections(*, plan: Plan, as_of: dt.date) -> list[Data]:
     ]
 
 
+# What the printed pack quotes of each agency's report; the XLSX ledger has every text in
+# full. A 30-task plan of eight agencies each otherwise made a PDF of several hundred pages.
+EXCERPT_CHARS = 50
+
+
 def _joined(reports: list[ProgressReport], field: str) -> str:
-    parts = [f"{r.agency.name}:{getattr(r, field).strip()}" for r in reports if getattr(r, field)]
+    parts = [
+        f"{r.agency.name}:{_excerpt(getattr(r, field).strip())}"
+        for r in reports
+        if getattr(r, field).strip()
+    ]
     return "\n".join(parts)
+
+
+def _excerpt(text: str) -> str:
+    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS].rstrip() + "…"
 
 
 def _indicator(row: Rollup) -> Data:

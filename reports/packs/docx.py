@@ -23,6 +23,7 @@ from docx.shared import Mm, Pt
 from lxml import etree
 
 from reports.packs import labels
+from reports.packs.ledger import ledger_summary, ledger_summary_headers, ledger_summary_note
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -251,20 +252,21 @@ def _ledger(doc: Any, data: dict[str, Any], heading: str) -> None:
     section.top_margin, section.bottom_margin = Mm(28), Mm(26)
     section.left_margin, section.right_margin = Mm(37), Mm(35)
     _run(doc.add_paragraph(), heading, HEADING_FONT, SIZE_3)
-    headers = labels.ledger_headers()[:7]
+    _body(doc, ledger_summary_note())
     rows = [
         [
             r["number"],
             r["task"],
             r["agency"],
-            r["period"],
-            r["due_on"],
-            labels.report_state_label(r),
-            r["submitted_on"],
+            r["owed"],
+            r["submitted"],
+            r["late"],
+            r["missing"],
+            r["latest"],
         ]
-        for r in data["ledger"]
+        for r in ledger_summary(data["ledger"])
     ]
-    _table(doc, headers, rows)
+    _table(doc, ledger_summary_headers(), rows)
 
 
 def _table(

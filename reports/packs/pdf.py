@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 
 from reports.packs import labels
 from reports.packs.charts import status_bars_svg
+from reports.packs.ledger import ledger_summary, ledger_summary_headers, ledger_summary_note
 
 FONTS = Path(settings.BASE_DIR) / "static" / "fonts"
 
@@ -47,7 +48,8 @@ def pdf_context(data: dict[str, Any]) -> dict[str, Any]:
         "task_headers": labels.task_headers(),
         "indicator_headers": labels.indicator_headers(),
         "decision_headers": labels.decision_headers(),
-        "ledger_headers": labels.ledger_headers()[:7],
+        "ledger_headers": ledger_summary_headers(),
+        "ledger_note": ledger_summary_note(),
         "sections": sections,
         "statuses": [
             (labels.status_label(c), data["overall"]["statuses"].get(c, 0))
@@ -57,7 +59,7 @@ def pdf_context(data: dict[str, Any]) -> dict[str, Any]:
         "decisions": [
             {**d, "outcome": labels.decision_outcome(d)} for d in data["previous_decisions"]
         ],
-        "ledger": [{**r, "state_label": labels.report_state_label(r)} for r in data["ledger"]],
+        "ledger": ledger_summary(data["ledger"]),
         "serif_font": (FONTS / "NotoSerifSC-Regular-subset.otf").as_uri(),
         "sans_font": (FONTS / "NotoSansSC-Bold-subset.otf").as_uri(),
     }

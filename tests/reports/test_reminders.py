@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency, Role
 from notifications.jobs import delivery_send
@@ -152,12 +154,14 @@ def test_the_agency_robot_gets_the_reminder_and_a_failing_robot_stops_no_e_mail(
     assert "liaison@example.gov.cn" in [m.to[0] for m in mail.outbox]
     hook = Delivery.objects.get(channel="webhook")
     assert hook.state == DeliveryState.PENDING and "500" in hook.last_error  # to be retried
+    # Tried in the batch, then handed on alone (at once here: jobs run eagerly in tests).
+    assert hook.attempts == 2
     assert Delivery.objects.filter(channel="email", state=DeliveryState.SENT).count() == 2
 
     robot.status = 200  # the retry finds the robot back
     delivery_send.apply(kwargs={"delivery_id": hook.pk}, retries=1)
     hook.refresh_from_db()
-    assert hook.state == DeliveryState.SENT and hook.attempts == 2
+    assert hook.state == DeliveryState.SENT and hook.attempts == 3
     assert "某省商务厅" in robot.received[-1]["text"]["content"]
 
 
@@ -169,3 +173,22 @@ def test_periods_not_yet_open_are_left_alone(setup: Setup) -> None:
         due_on=D(2025, 12, 31),
     )
     assert reminders_send(as_of=D(2025, 9, 23))["sent"] == 2
+
+
+def _pass_queries(as_of: dt.date) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        reminders_send(as_of=as_of)
+    return len(ctx.captured_queries)
+
+
+def test_a_pass_costs_the_same_statements_for_two_reports_or_two_hundred(setup: Setup) -> None:
+    small = _pass_queries(D(2025, 9, 23))
+    plan = setup.office.led_plans.get()
+    for number in range(2, 101):  # 99 more tasks, each owed by both agencies
+        task = TaskFactory(plan=plan, number=number)
+        ResponsibilityFactory(task=task, agency=setup.office, order=0)
+        ResponsibilityFactory(task=task, agency=setup.commerce, order=1)
+    large = _pass_queries(D(2025, 9, 29))  # before_1: every report is reminded again
+    assert Reminder.objects.filter(step="before_1").count() == 200
+    assert Notification.objects.filter(recipient=setup.liaison).count() == 1 + 100
+    assert large == small
