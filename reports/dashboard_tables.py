@@ -189,12 +189,16 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+def duties_title() -> str:
+    return _("职责任务")
+
+
 def duties_table(duties: list[Responsibility]) -> Table:
     """The rows carry `light` (set by the view, from tasks.lights)."""
     states = dict(ReportState.choices)
     roles = dict(ResponsibilityRole.choices)
     return Table(
-        title=_("职责任务"),
+        title=duties_title(),
         headers=[
             _("地区"),
             _("方案"),

@@ -8,6 +8,7 @@ downloads them. Filters are GET parameters, so a link carries them.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,6 +34,7 @@ from tasks.lights import light_for
 from tasks.models import Status
 
 EXPORT_FORMATS = {"csv", "xlsx"}
+DUTIES_PAGE_SIZE = 100
 
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
@@ -151,18 +153,22 @@ def agency_duties(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     for duty in duties:
         duty.light = light_for(status=duty.task.status, due_on=duty.task.due_on, today=today)
-    table = tables.duties_table(duties)
     if request.GET.get("format") in EXPORT_FORMATS:
-        return _download(request, {"duties": table}, f"agency-{agency.pk}")
+        return _download(request, {"duties": tables.duties_table(duties)}, f"agency-{agency.pk}")
     plans = sorted({(d.task.plan_id, d.task.plan.title) for d in duties}, key=lambda p: p[1])
+    # A NIPA department shares hundreds of tasks: the page shows them a page at a time, the
+    # download has them all.
+    page = Paginator(duties, DUTIES_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "reports/agency_duties.html",
         {
             "agency": agency,
             "own": agency.pk in rules.agency_ids(request.user),
-            "duties": duties,
-            "table": table,
+            "duties": page.object_list,
+            "page": page,
+            "total": len(duties),
+            "table_title": tables.duties_title(),
             "plans": plans,
             "plan_id": plan_id,
             "status": status,

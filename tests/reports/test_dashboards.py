@@ -226,3 +226,25 @@ def test_the_trend_follows_the_nightly_rollups(rolled) -> None:
     trend = _chart_data(page)["trend"]
     assert trend["categories"] == [(today - dt.timedelta(days=1)).isoformat(), today.isoformat()]
     assert trend["series"] == [{"name": rolled.plan_a.region.name, "data": [50.0, 0.0]}]
+
+
+def test_many_duties_come_a_page_at_a_time_and_the_download_has_them_all(rolled, settings) -> None:
+    from reports import dashboard_views
+    from tests.factories import ResponsibilityFactory
+
+    for number in range(3):
+        task = TaskFactory(plan=rolled.plan_a, title=f"批量任务{number}")
+        ResponsibilityFactory(task=task, agency=rolled.hainan_commerce)
+    client = _client(rolled.users["liaison"])
+    url = f"/dashboards/agencies/{rolled.hainan_commerce.pk}/"
+    size, dashboard_views.DUTIES_PAGE_SIZE = dashboard_views.DUTIES_PAGE_SIZE, 2
+    try:
+        first = client.get(url).content.decode()
+        last = client.get(url + "?page=99").content.decode()  # past the end: the last page
+        everything = client.get(url + "?format=csv").content.decode()
+    finally:
+        dashboard_views.DUTIES_PAGE_SIZE = size
+    assert "下一页" in first and "上一页" not in first
+    assert "上一页" in last and "下一页" not in last
+    assert all(f"批量任务{n}" in everything for n in range(3))
+    assert first.count('<th scope="row"><a href="/tasks/') == 2  # one page: two duties
