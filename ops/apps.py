@@ -7,3 +7,8 @@ class OpsConfig(AppConfig):
 
     name = "ops"
     verbose_name = _("后台任务")
+
+    def ready(self) -> None:
+        from ops.page_cache import connect_signals
+
+        connect_signals()

@@ -14,6 +14,8 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from ops.page_cache import TRACKED_APPS, data_changed
+
 
 def bulk_insert_new(*, model: type[models.Model], rows: Iterable[dict[str, Any]]) -> None:
     """Insert `rows` (attribute name → value; missing fields take their default) unless a
@@ -25,6 +27,8 @@ def bulk_insert_new(*, model: type[models.Model], rows: Iterable[dict[str, Any]]
         model._default_manager.bulk_create(
             [model(**row) for row in rows], ignore_conflicts=True, batch_size=500
         )
+        if model._meta.app_label in TRACKED_APPS:
+            data_changed()  # bulk_create sends no signal
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     now = timezone.now()
@@ -50,3 +54,5 @@ def bulk_insert_new(*, model: type[models.Model], rows: Iterable[dict[str, Any]]
         )
         # Dropped now, not only at commit: the caller's transaction may insert again.
         cursor.execute(f"DROP TABLE {incoming}")
+    if model._meta.app_label in TRACKED_APPS:
+        data_changed()  # COPY sends no signal

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from agencies import rules
 from config.db_router import reads_from_replica
+from ops.page_cache import cached_page
 from plans.selectors import get_plan_for_user
 from reports import dashboard_tables as tables
 from reports.dashboards import (
@@ -54,6 +55,7 @@ def _download(request: HttpRequest, choices: dict[str, Table], filename: str) ->
 
 @require_GET
 @login_required
+@cached_page
 @reads_from_replica
 def overview(request: HttpRequest) -> HttpResponse:
     region_id = _int_param(request, "region")
@@ -93,6 +95,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@cached_page
 @reads_from_replica
 def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
@@ -141,6 +144,7 @@ def my_agency(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@cached_page
 @reads_from_replica
 def agency_duties(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_agency_for_user(request.user, pk)

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ops.page_cache import data_changed
 from plans.models import Meeting, Plan
 from reports.models import NIGHTLY, Rollup
 from reports.packs.content import pack_content_gather
@@ -44,6 +45,7 @@ def rollup_build(*, as_of: dt.date) -> dict[str, int]:
     with transaction.atomic():
         written = _upsert(rows)
         Rollup.objects.filter(batch=NIGHTLY, as_of=as_of).exclude(pk__in=written).delete()
+        data_changed()  # written by COPY, so no signal: the dashboards move on at commit
     return {"plans": len(plans), "rows": len(rows)}
 
 

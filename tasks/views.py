@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agencies import rules
 from agencies.models import Agency
+from ops.page_cache import cached_page
 from reports.selectors import task_report_rows
 from tasks import selectors, services
 from tasks.forms import (
@@ -45,6 +46,7 @@ from tasks.services import Conflict
 
 @login_required
 @require_GET
+@cached_page
 def my_tasks(request: HttpRequest) -> HttpResponse:
     form = MyTasksFilterForm(request.GET or None, plans=selectors.my_plans(user=request.user))
     form.is_valid()  # an invalid filter is shown with its error and ignored
@@ -69,6 +71,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@cached_page
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_task(request, selectors.get_task_for_user(request.user, pk))
 

@@ -218,6 +218,9 @@ SPECTACULAR_SETTINGS = {
 }
 # Throttling counts in the cache: shared through Redis wherever one is configured.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# How long a rendered page may be served again to its viewer (ops/page_cache.py); every
+# write moves the data version on sooner. Bounds staleness when a read replica lags.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=120)
 
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout

@@ -24,6 +24,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/ipplan-test-media")  # noqa: S108
 DEMO_ALLOWED = True
+# Off: most tests change data without committing, so the version would never move.
+# tests/ops/test_page_cache.py turns it on and commits.
+PAGE_CACHE_SECONDS = 0
 # Static files straight from the finders: tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from agencies import rules
 from agencies.rules import User
+from ops.page_cache import data_changed
 from tasks.models import Event, Status, Task
 
 
@@ -67,6 +68,8 @@ def compare_and_set(model: type[Model], *, pk: int, version: int, **values: Any)
     else saved in between (the caller raises Conflict)."""
     manager = model._default_manager
     updated = manager.filter(pk=pk, version=version).update(version=F("version") + 1, **values)
+    if updated:
+        data_changed()  # .update() sends no signal: cached pages must still move on
     return updated == 1
 
 

@@ -1,0 +1,126 @@
+"""Rendered pages kept for their viewer until the data they show changes.
+
+A page is cached per session (so per user, per CSRF secret), language, day, unread-bell
+count and full URL, under a data version. Every committed write to the domain (any save or
+delete of a model of the tracked apps, and the COPY-based writes that call
+`data_version_bump` themselves) moves the version on, so no page ever outlives the data it
+was rendered from; what is cached is only ever served again to the same session.
+
+Only plain 200 responses to GETs without pending flash messages are kept; downloads and
+responses that set cookies never are. With a read replica configured, a page may be
+rendered from data a little behind the primary: PAGE_CACHE_SECONDS bounds how long that
+can be kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from notifications.selectors import unread_count
+
+VERSION_KEY = "page-cache:data-version"
+# The apps whose rows appear on cached pages (memberships and users decide who sees what).
+TRACKED_APPS = frozenset({"agencies", "plans", "tasks", "reports", "auth", "api"})
+
+View = Callable[..., HttpResponse]
+
+
+def data_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Started from the clock, not from 1: if the key is ever evicted, the new versions
+        # never meet the numbers of pages cached before.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return int(version)
+
+
+def data_version_bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not there (evicted, or a fresh cache): any new start will do
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def data_changed() -> None:
+    """Call inside the transaction that writes: the version moves once it commits."""
+    transaction.on_commit(data_version_bump)
+
+
+def _model_changed(sender: type, **kwargs: Any) -> None:
+    if sender._meta.app_label in TRACKED_APPS:
+        data_changed()
+
+
+def connect_signals() -> None:
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_model_changed, dispatch_uid=f"page-cache-{signal}")
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    storage = messages.get_messages(request)
+    pending = len(storage) > 0
+    storage.used = False  # only looked at: the page still shows them
+    return pending
+
+
+def _key(request: HttpRequest) -> str:
+    parts = [
+        str(data_version()),
+        request.session.session_key or "",
+        get_language() or "",
+        timezone.localdate().isoformat(),
+        str(unread_count(user=request.user)),
+        request.headers.get("HX-Request", ""),
+        request.headers.get("HX-Target", ""),
+        request.get_full_path(),
+    ]
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"page-cache:{digest}"
+
+
+def cached_page(view: View) -> View:
+    """Serve the viewer's own copy of the page while the data has not changed. Put it
+    below the permission decorators: a cached page is only reached by who may see it."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if (
+            settings.PAGE_CACHE_SECONDS <= 0
+            or request.method != "GET"
+            or not request.user.is_authenticated
+            or not request.session.session_key
+            or _has_messages(request)
+        ):
+            return view(request, *args, **kwargs)
+        key = _key(request)
+        kept = cache.get(key)
+        if kept is not None:
+            content_type, content = kept
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not response.has_header("Content-Disposition")
+        ):
+            cache.set(
+                key, (response["Content-Type"], response.content), settings.PAGE_CACHE_SECONDS
+            )
+        return response
+
+    return wrapped

@@ -1,0 +1,84 @@
+"""Cached pages: the viewer's own copy, served again only while the data has not changed.
+
+The page cache is off in the other tests (they change data without committing); here it is
+on, and writes run their commit hooks, as they do in production.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tasks.models import Status
+from tasks.services.status import task_set_status
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings) -> None:
+    settings.PAGE_CACHE_SECONDS = 60
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_second_view_of_a_task_is_served_without_rendering(world) -> None:
+    client = _client(world.users["coordinator"])
+    url = reverse("tasks:task_detail", args=[world.a1.pk])
+    with CaptureQueriesContext(connection) as rendered:
+        first = client.get(url)
+    with CaptureQueriesContext(connection) as served:
+        second = client.get(url)
+    assert second.status_code == 200 and second.content == first.content
+    # Only the session, the user and the bell remain; none of the page's own queries.
+    assert len(served) <= 6 < len(rendered)
+    assert not any("tasks_task" in q["sql"] for q in served.captured_queries)
+
+
+def test_a_status_change_by_someone_else_shows_at_once(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    viewer = _client(world.users["local_viewer"])
+    url = reverse("tasks:task_detail", args=[world.a1.pk])
+    assert "已完成" not in viewer.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        task_set_status(
+            actor=world.users["coordinator"],
+            task=world.a1,
+            status=Status.COMPLETED,
+            reason="已全部完成",
+            expected_version=world.a1.version,
+        )
+    assert "已全部完成" in viewer.get(url).content.decode()
+
+
+def test_each_viewer_gets_their_own_page_and_no_one_elses(world) -> None:
+    url = reverse("tasks:task_detail", args=[world.a1.pk])
+    status_form = reverse("tasks:task_set_status", args=[world.a1.pk])
+    editor = _client(world.users["coordinator"]).get(url).content.decode()
+    viewer = _client(world.users["local_viewer"]).get(url).content.decode()
+    other = _client(world.users["other_liaison"]).get(url)
+    assert status_form in editor  # the editor's copy, with the status form
+    assert status_form not in viewer  # the viewer of the same agency: rendered for them
+    assert other.status_code == 404  # another agency: refused, whatever was cached
+
+
+def test_a_page_with_a_flash_message_is_rendered_with_it_and_not_kept(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    client = _client(world.users["coordinator"])
+    url = reverse("tasks:task_detail", args=[world.a1.pk])
+    client.get(url)  # cached without a message
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("tasks:task_set_status", args=[world.a1.pk]),
+            {"status": Status.ON_TRACK, "reason": "已启动", "version": world.a1.version},
+            follow=True,
+        )
+    assert "任务状态已更新。" in response.content.decode()
+    assert "任务状态已更新。" not in client.get(url).content.decode()  # shown once, then gone
