@@ -124,3 +124,39 @@ def cached_page(view: View) -> View:
         return response
 
     return wrapped
+
+
+def cached_api_list(method: View) -> View:
+    """The same for an API list: the response data kept per token (or session), language,
+    format and URL under the data version. DRF has authenticated and throttled the request
+    before the method runs, so a revoked token or an exhausted rate is refused before any
+    kept copy is looked at."""
+
+    @wraps(method)
+    def wrapped(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
+        from rest_framework.response import Response
+
+        if settings.PAGE_CACHE_SECONDS <= 0:
+            return method(self, request, *args, **kwargs)
+        auth = request.auth
+        viewer = (
+            f"token:{auth.pk}" if auth is not None else f"session:{request.session.session_key}"
+        )
+        parts = [
+            str(data_version()),
+            viewer,
+            get_language() or "",
+            timezone.localdate().isoformat(),
+            getattr(request.accepted_renderer, "format", ""),
+            request.get_full_path(),
+        ]
+        key = "api-cache:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+        kept = cache.get(key)
+        if kept is not None:
+            return Response(kept)
+        response = method(self, request, *args, **kwargs)
+        if response.status_code == 200:
+            cache.set(key, response.data, settings.PAGE_CACHE_SECONDS)
+        return response
+
+    return wrapped

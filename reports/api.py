@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from agencies import rules
 from agencies.models import Agency
 from api.etag import required_version, with_etag
+from ops.page_cache import cached_api_list
 from reports import services
 from reports.models import Attachment, ProgressReport, ReportingPeriod, Rollup
 from reports.selectors import get_attachment_for_user, get_report_for_user
@@ -125,6 +126,7 @@ class ReportViewSet(
             for name in ("task", "agency", "period", "plan")
         ]
     )
+    @cached_api_list
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 

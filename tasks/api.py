@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from agencies import rules
 from api.etag import required_version, with_etag
+from ops.page_cache import cached_api_list
 from tasks import services
 from tasks.models import Event, Responsibility, ResponsibilityRole, Status, Task, WorkItem
 
@@ -76,6 +77,10 @@ TASK_FILTERS = [
 @extend_schema(parameters=TASK_FILTERS)
 class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = TaskSerializer
+
+    @cached_api_list
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Task]:
         tasks = rules.visible_tasks(self.request.user).prefetch_related("responsibilities__agency")

@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from api.tokens import token_issue, token_revoke
 from tasks.models import Status
 from tasks.services.status import task_set_status
 
@@ -82,3 +83,31 @@ def test_a_page_with_a_flash_message_is_rendered_with_it_and_not_kept(
         )
     assert "任务状态已更新。" in response.content.decode()
     assert "任务状态已更新。" not in client.get(url).content.decode()  # shown once, then gone
+
+
+def test_an_api_list_is_kept_per_token_refused_once_revoked_and_fresh_after_a_change(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    token, value = token_issue(user=world.users["local_viewer"], name="ci", issued_by=None)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {value}")
+    url = f"/api/v1/tasks/?plan={world.plan_a.pk}"
+    statuses = {t["id"]: t["status"] for t in client.get(url).json()["results"]}
+    assert statuses[world.a1.pk] == Status.NOT_STARTED
+    with CaptureQueriesContext(connection) as served:
+        assert client.get(url).json()["results"][0]["id"] in statuses
+    assert not any("tasks_task" in q["sql"] for q in served.captured_queries)  # kept
+    with django_capture_on_commit_callbacks(execute=True):
+        task_set_status(
+            actor=world.users["coordinator"],
+            task=world.a1,
+            status=Status.BEHIND,
+            reason="进度滞后",
+            expected_version=world.a1.version,
+        )
+    fresh = {t["id"]: t["status"] for t in client.get(url).json()["results"]}
+    assert fresh[world.a1.pk] == Status.BEHIND
+    other_value = token_issue(user=world.users["other_liaison"], name="x", issued_by=None)[1]
+    other = Client(HTTP_AUTHORIZATION=f"Bearer {other_value}")
+    assert world.a1.pk not in {t["id"] for t in other.get(url).json()["results"]}
+    token_revoke(token=token)
+    assert client.get(url).status_code == 401
