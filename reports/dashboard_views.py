@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -36,6 +37,8 @@ from tasks.models import Status
 
 EXPORT_FORMATS = {"csv", "xlsx"}
 DUTIES_PAGE_SIZE = 100
+# The most urgent red tasks on the overview; each plan's dashboard lists its own in full.
+RED_TASKS_SHOWN = 50
 
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
@@ -88,7 +91,11 @@ def overview(request: HttpRequest) -> HttpResponse:
             "regions": regions if region_id is None else [],
             "region_id": region_id,
             "query": urlencode({"region": region_id}) if region_id else "",
-            "red_tasks": red_tasks(user=request.user, today=today)[:200],
+            # Most overdue first: the list is cut, and what is cut must be the least urgent.
+            "red_tasks": red_tasks(user=request.user, today=today).order_by(
+                F("due_on").asc(nulls_last=True), "plan__region__name", "number"
+            )[:RED_TASKS_SHOWN],
+            "red_tasks_shown": RED_TASKS_SHOWN,
         },
     )
 

@@ -152,7 +152,7 @@ def _sections(*, plan: Plan, as_of: dt.date) -> list[Data]:
 
 # What the printed pack quotes of each agency's report; the XLSX ledger has every text in
 # full. A 30-task plan of eight agencies each otherwise made a PDF of several hundred pages.
-EXCERPT_CHARS = 50
+EXCERPT_CHARS = 40
 
 
 def _joined(reports: list[ProgressReport], field: str) -> str:

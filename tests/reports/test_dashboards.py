@@ -248,3 +248,20 @@ def test_many_duties_come_a_page_at_a_time_and_the_download_has_them_all(rolled,
     assert "上一页" in last and "下一页" not in last
     assert all(f"批量任务{n}" in everything for n in range(3))
     assert first.count('<th scope="row"><a href="/tasks/') == 2  # one page: two duties
+
+
+def test_the_overview_cuts_its_red_list_keeping_the_most_overdue(rolled, monkeypatch) -> None:
+    from reports import dashboard_views
+
+    today = timezone.localdate()
+    Task.objects.filter(pk=rolled.a1.pk).update(
+        status=Status.BEHIND, due_on=today - dt.timedelta(days=3)
+    )
+    Task.objects.filter(pk=rolled.a2.pk).update(
+        status=Status.BEHIND, due_on=today - dt.timedelta(days=30)
+    )
+    monkeypatch.setattr(dashboard_views, "RED_TASKS_SHOWN", 1)
+    page = _client(rolled.users["coordinator"]).get("/dashboards/").content.decode()
+    red = page.split('id="red-heading"', 1)[1]
+    assert f"/tasks/{rolled.a2.pk}/" in red and f"/tasks/{rolled.a1.pk}/" not in red
+    assert "仅列出最紧迫的 1 项" in red
