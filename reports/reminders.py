@@ -136,12 +136,7 @@ def reminders_deliver(*, owed: list[Owed], as_of: dt.date) -> tuple[int, int]:
                 for o in owed
             ),
         )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                CLAIM_SQL.format(table=Reminder._meta.db_table),
-                [timezone.now(), *([o.key[i] for o in owed] for i in range(4))],
-            )
-            claimed = {tuple(row[1:]): row[0] for row in cursor.fetchall()}
+        claimed = _claim(owed=owed)
         owed = [o for o in owed if o.key in claimed]
         escalated = [o for o in owed if o.step.escalated]
         reporters = members_by_agency(agency_ids={o.agency.pk for o in owed}, roles=REPORTERS)
@@ -169,6 +164,30 @@ def reminders_deliver(*, owed: list[Owed], as_of: dt.date) -> tuple[int, int]:
             )
         notifications_fan_out(fan_outs=fan_outs)
     return len(owed), nobody
+
+
+def _claim(*, owed: list[Owed]) -> dict[tuple[int, int, int, str], int]:
+    """sent_at NULL → now for the given reminders; returns key → id of those claimed here."""
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                CLAIM_SQL.format(table=Reminder._meta.db_table),
+                [now, *([o.key[i] for o in owed] for i in range(4))],
+            )
+            return {tuple(row[1:]): row[0] for row in cursor.fetchall()}
+    # SQLite (the embedded demo, a few hundred reminders): one compare-and-set per row.
+    keys = {o.key for o in owed}
+    waiting = Reminder.objects.filter(
+        sent_at__isnull=True, period_id__in={k[2] for k in keys}, task_id__in={k[0] for k in keys}
+    ).values_list("id", "task_id", "agency_id", "period_id", "step")
+    claimed = {}
+    for pk, *key in waiting:
+        if tuple(key) in keys and Reminder.objects.filter(pk=pk, sent_at__isnull=True).update(
+            sent_at=now
+        ):
+            claimed[tuple(key)] = pk
+    return claimed
 
 
 def _message(*, owed: Owed, as_of: dt.date) -> Message:
