@@ -52,9 +52,11 @@ from agencies.models import Agency, Membership, Role, Side  # noqa: E402
 from api.tokens import token_issue  # noqa: E402
 from ops.scale import SCALE_PREFIX, scale_data_exists, scale_data_generate  # noqa: E402
 from plans.models import Plan  # noqa: E402
+from reports.models import ReportingPeriod  # noqa: E402
 from reports.packs.services import pack_data_for, pack_render  # noqa: E402
 from reports.reminders import reminders_send  # noqa: E402
 from reports.rollups import rollup_build  # noqa: E402
+from reports.selectors import outstanding_reports  # noqa: E402
 from tasks.models import Task  # noqa: E402
 
 REQUESTS = 60
@@ -361,22 +363,9 @@ def reminders(as_of: dt.date) -> dict[str, Any]:
 
 
 def _outstanding_count(as_of: dt.date) -> int:
-    """Owed reports of periods open by `as_of` with nothing submitted, counted in SQL."""
-    with connection.cursor() as cursor:
-        cursor.execute(OUTSTANDING_SQL, [as_of])
-        return cursor.fetchone()[0]
-
-
-OUTSTANDING_SQL = """
-    SELECT count(*) FROM reports_reportingperiod p
-    JOIN plans_plan pl ON pl.id = p.plan_id
-    JOIN tasks_task t ON t.plan_id = p.plan_id
-    JOIN tasks_responsibility r
-        ON r.task_id = t.id AND (r.side = 'local' OR pl.nipa_reports_required)
-    WHERE p.opens_on <= %s AND NOT EXISTS (
-        SELECT 1 FROM reports_progressreport pr WHERE pr.task_id = t.id
-        AND pr.agency_id = r.agency_id AND pr.period_id = p.id AND pr.state <> 'draft')
-"""
+    """Owed reports of periods open by `as_of` with nothing submitted: the reminders' rule."""
+    periods = ReportingPeriod.objects.filter(opens_on__lte=as_of).values_list("pk", flat=True)
+    return len(outstanding_reports(period_ids=list(periods)))
 
 
 def meeting_pack(plan: Plan) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 
 from agencies.models import Membership, Role
@@ -14,16 +13,10 @@ REPORTERS = (Role.LIAISON, Role.COORDINATOR)
 
 
 def agency_members(*, agency_ids: Iterable[int], roles: Iterable[str]) -> list[AbstractBaseUser]:
-    return list(
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            memberships__agency_id__in=list(agency_ids),
-            memberships__role__in=list(roles),
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    """The active people holding one of `roles` in any of the agencies, once each, by pk."""
+    found = members_by_agency(agency_ids=agency_ids, roles=roles)
+    users = {user.pk: user for members in found.values() for user in members}
+    return [users[pk] for pk in sorted(users)]
 
 
 def members_by_agency(

@@ -77,19 +77,18 @@ def _has_messages(request: HttpRequest) -> bool:
     return pending
 
 
-def _key(request: HttpRequest) -> str:
+def _key(kind: str, request: HttpRequest, viewer: str, *varies: str) -> str:
+    """What every kept copy depends on: the data version, the viewer, the language, the day
+    (lights and "overdue" move with it) and the URL; plus what the kind adds."""
     parts = [
         str(data_version()),
-        request.session.session_key or "",
+        viewer,
         get_language() or "",
         timezone.localdate().isoformat(),
-        str(unread_count(user=request.user)),
-        request.headers.get("HX-Request", ""),
-        request.headers.get("HX-Target", ""),
+        *varies,
         request.get_full_path(),
     ]
-    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-    return f"page-cache:{digest}"
+    return f"{kind}:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def cached_page(view: View) -> View:
@@ -106,7 +105,14 @@ def cached_page(view: View) -> View:
             or _has_messages(request)
         ):
             return view(request, *args, **kwargs)
-        key = _key(request)
+        key = _key(
+            "page-cache",
+            request,
+            request.session.session_key or "",
+            str(unread_count(user=request.user)),
+            request.headers.get("HX-Request", ""),
+            request.headers.get("HX-Target", ""),
+        )
         kept = cache.get(key)
         if kept is not None:
             content_type, content = kept
@@ -142,15 +148,7 @@ def cached_api_list(method: View) -> View:
         viewer = (
             f"token:{auth.pk}" if auth is not None else f"session:{request.session.session_key}"
         )
-        parts = [
-            str(data_version()),
-            viewer,
-            get_language() or "",
-            timezone.localdate().isoformat(),
-            getattr(request.accepted_renderer, "format", ""),
-            request.get_full_path(),
-        ]
-        key = "api-cache:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+        key = _key("api-cache", request, viewer, getattr(request.accepted_renderer, "format", ""))
         kept = cache.get(key)
         if kept is not None:
             return Response(kept)
