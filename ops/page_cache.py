@@ -38,21 +38,47 @@ TRACKED_APPS = frozenset({"agencies", "plans", "tasks", "reports", "auth", "api"
 View = Callable[..., HttpResponse]
 
 
-def data_version() -> int:
-    version = cache.get(VERSION_KEY)
+def data_version(key: str = VERSION_KEY) -> int:
+    version = cache.get(key)
     if version is None:
         # Started from the clock, not from 1: if the key is ever evicted, the new versions
         # never meet the numbers of pages cached before.
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY)
+        cache.add(key, time.time_ns(), timeout=None)
+        version = cache.get(key)
     return int(version)
 
 
-def data_version_bump() -> None:
+def data_version_bump(key: str = VERSION_KEY) -> None:
     try:
-        cache.incr(VERSION_KEY)
+        cache.incr(key)
     except ValueError:  # not there (evicted, or a fresh cache): any new start will do
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        cache.add(key, time.time_ns(), timeout=None)
+
+
+# Nightly rollup rows change only when a rollup is built: what is computed from them alone
+# (the overview's 90-day trend) is kept under this version, not under every write's.
+ROLLUP_VERSION_KEY = "page-cache:rollup-version"
+
+
+def rollups_changed() -> None:
+    """Call inside the transaction that writes rollup rows."""
+    transaction.on_commit(lambda: data_version_bump(ROLLUP_VERSION_KEY))
+
+
+def kept_value(
+    *, name: str, parts: tuple[Any, ...], version_key: str, compute: Callable[[], Any]
+) -> Any:
+    """`compute()`, kept for PAGE_CACHE_SECONDS under `version_key`'s version and `parts`."""
+    seconds = settings.PAGE_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    key = f"kept:{name}:{data_version(version_key)}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
 
 
 def data_changed() -> None:

@@ -7,6 +7,8 @@ downloads them. Filters are GET parameters, so a link carries them.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from agencies import rules
 from config.db_router import reads_from_replica
-from ops.page_cache import cached_page
+from ops.page_cache import ROLLUP_VERSION_KEY, cached_page, kept_value
 from plans.selectors import get_plan_for_user
 from reports import dashboard_tables as tables
 from reports.dashboards import (
@@ -33,7 +35,7 @@ from reports.dashboards import (
 )
 from reports.tables import Table, table_response
 from tasks.lights import light_for
-from tasks.models import Status
+from tasks.models import Responsibility, Status
 
 EXPORT_FORMATS = {"csv", "xlsx"}
 DUTIES_PAGE_SIZE = 100
@@ -67,7 +69,14 @@ def overview(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") in EXPORT_FORMATS:
         return _download(request, {"plans": table}, "overview")
     today = timezone.localdate()
-    trend = trend_series(plan_ids=[r.plan_id for r in rows], until=today)
+    # All of the country: a line per province; one region asked for: a line per plan's region.
+    plan_ids = sorted(r.plan_id for r in rows)
+    trend = kept_value(
+        name="overview-trend",
+        parts=(plan_ids, today, region_id is None),
+        version_key=ROLLUP_VERSION_KEY,
+        compute=lambda: trend_series(plan_ids=plan_ids, until=today, by_province=region_id is None),
+    )
     chart = {
         "status": {
             "categories": [r.plan.region.name for r in rows],
@@ -75,9 +84,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         },
         "trend": {
             "categories": trend["dates"],
-            "series": [
-                {"name": r.plan.region.name, "data": trend["series"][r.plan_id]} for r in rows
-            ],
+            "series": [{"name": name, "data": data} for name, data in trend["series"].items()],
         },
     }
     regions = sorted({(r.plan.region_id, r.plan.region.name) for r in rows}, key=lambda x: x[1])
@@ -149,6 +156,12 @@ def my_agency(request: HttpRequest) -> HttpResponse:
     return redirect("dashboards:agency", pk=mine[0])
 
 
+def _with_lights(duties: list[Responsibility], *, today: dt.date) -> list[Responsibility]:
+    for duty in duties:
+        duty.light = light_for(status=duty.task.status, due_on=duty.task.due_on, today=today)
+    return duties
+
+
 @require_GET
 @login_required
 @cached_page
@@ -158,27 +171,29 @@ def agency_duties(request: HttpRequest, pk: int) -> HttpResponse:
     plan_id = _int_param(request, "plan")
     status = request.GET.get("status", "")
     status = status if status in Status.values else ""
-    duties = list(
-        agency_responsibilities(user=request.user, agency=agency, plan_id=plan_id, status=status)
+    found = agency_responsibilities(
+        user=request.user, agency=agency, plan_id=plan_id, status=status
     )
     today = timezone.localdate()
-    for duty in duties:
-        duty.light = light_for(status=duty.task.status, due_on=duty.task.due_on, today=today)
     if request.GET.get("format") in EXPORT_FORMATS:
+        duties = _with_lights(list(found), today=today)
         return _download(request, {"duties": tables.duties_table(duties)}, f"agency-{agency.pk}")
-    plans = sorted({(d.task.plan_id, d.task.plan.title) for d in duties}, key=lambda p: p[1])
-    # A NIPA department shares hundreds of tasks: the page shows them a page at a time, the
-    # download has them all.
-    page = Paginator(duties, DUTIES_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A NIPA department shares hundreds of tasks: the page reads one page of them (and the
+    # count, and the plans for the filter) from the database; the download has them all.
+    page = Paginator(found, DUTIES_PAGE_SIZE).get_page(request.GET.get("page"))
+    plans = sorted(
+        set(found.order_by().values_list("task__plan_id", "task__plan__title")),
+        key=lambda p: p[1],
+    )
     return render(
         request,
         "reports/agency_duties.html",
         {
             "agency": agency,
             "own": agency.pk in rules.agency_ids(request.user),
-            "duties": page.object_list,
+            "duties": _with_lights(list(page.object_list), today=today),
             "page": page,
-            "total": len(duties),
+            "total": page.paginator.count,
             "table_title": tables.duties_title(),
             "plans": plans,
             "plan_id": plan_id,

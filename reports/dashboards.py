@@ -11,11 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.http import Http404
 
 from agencies import rules
-from agencies.models import Agency
+from agencies.models import Agency, Level
 from agencies.rules import User
 from plans.models import IndicatorValue, Plan
 from reports.models import NIGHTLY, ProgressReport, Rollup, Scope
@@ -24,29 +24,47 @@ from tasks.models import Responsibility, Status, Task
 TREND_DAYS = 90
 
 
-def _latest_as_of(*, scope: str) -> Subquery:
-    latest = (
-        Rollup.objects.filter(batch=NIGHTLY, scope=scope, plan=OuterRef("plan"))
-        .values("plan")
-        .annotate(last=Max("as_of"))
-        .values("last")
-    )
-    return Subquery(latest[:1])
+OVERVIEW_FIELDS = (
+    "plan__title",
+    "plan__region__name",
+    "period__label",
+    "as_of",
+    "tasks_total",
+    "status_not_started",
+    "status_on_track",
+    "status_at_risk",
+    "status_behind",
+    "status_completed",
+    "status_ongoing",
+    "period_expected",
+    "period_on_time",
+    "period_late",
+    "period_missing",
+)
 
 
 def overview_rows(*, user: User, region_id: int | None = None) -> list[Rollup]:
-    """The newest nightly plan row of every plan the user may see, by region: one query."""
-    rows = Rollup.objects.filter(
-        batch=NIGHTLY,
-        scope=Scope.PLAN,
-        plan__in=rules.visible_plans(user),
-        as_of=_latest_as_of(scope=Scope.PLAN),
+    """The newest nightly plan row of every plan the user may see, by region: two queries.
+
+    First each plan's newest night (one GROUP BY over an index), then the rows of those
+    nights. A correlated "newest night of this plan" subquery ran once per stored night:
+    8.9 s once 331 plans had 90 nights each."""
+    nightly = Rollup.objects.filter(
+        batch=NIGHTLY, scope=Scope.PLAN, plan__in=rules.visible_plans(user)
     )
     if region_id is not None:
-        rows = rows.filter(plan__region_id=region_id)
-    return list(
-        rows.select_related("plan__region", "period").order_by("plan__region__name", "plan__title")
+        nightly = nightly.filter(plan__region_id=region_id)
+    latest = dict(nightly.order_by().values_list("plan_id").annotate(last=Max("as_of")))
+    rows = (
+        nightly.filter(as_of__in=set(latest.values()))
+        .select_related("plan__region", "period")
+        # What the overview shows, no more: 331 rows of four models each.
+        .only(*OVERVIEW_FIELDS)
+        .order_by("plan__region__name", "plan__title")
     )
+    # Nights are shared by all plans as a rule; a plan whose newest night is older than
+    # another's appears once, with its own newest row.
+    return [row for row in rows if latest[row.plan_id] == row.as_of]
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -65,26 +83,45 @@ def share_completed(row: Rollup) -> Decimal | None:
     return percent(row.status_completed, row.tasks_total)
 
 
-def trend_series(*, plan_ids: list[int], until: dt.date) -> dict[str, object]:
-    """The share moving (正常推进 + 持续推进 + 已完成) of each plan by date, from the nightly rows
-    of the last TREND_DAYS: one query. {"dates": [...], "series": {plan_id: [value|None]}}."""
-    points: dict[int, dict[str, float]] = defaultdict(dict)
-    rows = Rollup.objects.filter(
-        batch=NIGHTLY,
-        scope=Scope.PLAN,
-        plan_id__in=plan_ids,
-        as_of__gt=until - dt.timedelta(days=TREND_DAYS),
-        as_of__lte=until,
-    ).order_by("as_of")
-    for row in rows:
-        moving = percent(
-            row.status_on_track + row.status_ongoing + row.status_completed, row.tasks_total
+# A plan's province: its own region, its parent (a city's) or its grandparent (a county's).
+PROVINCE_NAME = Case(
+    When(plan__region__level=Level.MUNICIPAL, then=F("plan__region__parent__name")),
+    When(plan__region__level=Level.COUNTY, then=F("plan__region__parent__parent__name")),
+    default=F("plan__region__name"),
+)
+
+
+def trend_series(
+    *, plan_ids: list[int], until: dt.date, by_province: bool = True
+) -> dict[str, object]:
+    """The share moving (正常推进 + 持续推进 + 已完成) by province (or, with `by_province`
+    false, by the plan's own region) and date, over the plans given, from the nightly rows of
+    the last TREND_DAYS: one GROUP BY. A province's share counts the tasks of all its plans,
+    its cities' among them: 331 plans would be 331 lines nobody can read, and ~30,000 rows
+    carried out of the database. {"dates": [...], "series": {name: [value|None per date]}}."""
+    rows = (
+        Rollup.objects.filter(
+            batch=NIGHTLY,
+            scope=Scope.PLAN,
+            plan_id__in=plan_ids,
+            as_of__gt=until - dt.timedelta(days=TREND_DAYS),
+            as_of__lte=until,
         )
-        points[row.plan_id][row.as_of.isoformat()] = float(moving or 0)
+        .annotate(line=PROVINCE_NAME if by_province else F("plan__region__name"))
+        .values_list("line", "as_of")
+        .annotate(
+            moving=Sum(F("status_on_track") + F("status_ongoing") + F("status_completed")),
+            total=Sum("tasks_total"),
+        )
+        .order_by()
+    )
+    points: dict[str, dict[str, float]] = defaultdict(dict)
+    for line, as_of, moving, total in rows:
+        points[line or "—"][as_of.isoformat()] = float(percent(moving, total) or 0)
     dates = sorted({d for by_date in points.values() for d in by_date})
     return {
         "dates": dates,
-        "series": {pk: [points[pk].get(d) for d in dates] for pk in plan_ids},
+        "series": {name: [points[name].get(d) for d in dates] for name in sorted(points)},
     }
 
 

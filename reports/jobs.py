@@ -15,7 +15,7 @@ from celery import Task, shared_task
 
 from ops.retry import TRANSIENT_DB_ERRORS, forget_broken_connection, retry_countdown
 from ops.runner import job_run
-from reports.packs.services import pack_build
+from reports.packs.services import pack_build, pack_part_render
 
 JOB_OPTIONS: dict[str, Any] = {
     "bind": True,
@@ -56,6 +56,23 @@ def meeting_pack_build(self: Task, pack_id: int) -> None:
     """Idempotent: the pack row is claimed by compare-and-set before anything is built."""
     try:
         pack_build(pack_id=pack_id)
+    except TRANSIENT_DB_ERRORS as exc:
+        forget_broken_connection()
+        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
+
+
+@shared_task(
+    bind=True,
+    name="reports.meeting_pack_render",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def meeting_pack_render(self: Task, pack_id: int, fmt: str) -> None:
+    """Idempotent: the format's PackPart row is claimed by compare-and-set first."""
+    try:
+        pack_part_render(pack_id=pack_id, fmt=fmt)
     except TRANSIENT_DB_ERRORS as exc:
         forget_broken_connection()
         raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc

@@ -350,6 +350,9 @@ class MeetingPack(models.Model):
     docx = models.FileField(_("DOCX 文件"), upload_to="packs/%Y/", blank=True)
     pdf = models.FileField(_("PDF 文件"), upload_to="packs/%Y/", blank=True)
     xlsx = models.FileField(_("XLSX 台账"), upload_to="packs/%Y/", blank=True)
+    # What the format jobs render from, gathered once so the three files tell the same thing;
+    # cleared when the pack is done (a frozen meeting keeps its own copy).
+    data = models.JSONField(_("汇总数据"), null=True, blank=True, editable=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("申请人"),
@@ -374,3 +377,30 @@ class MeetingPack(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting or self.plan} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PackPart(models.Model):
+    """One format of a pack, rendered by a job of its own so the formats are made side by side
+    (the PDF alone takes most of the time); the row is what a format job claims."""
+
+    pack = models.ForeignKey(
+        MeetingPack, verbose_name=_("会议材料"), on_delete=models.CASCADE, related_name="parts"
+    )
+    format = models.CharField(_("格式"), max_length=8, choices=PackFormat.choices)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=PackState.choices, default=PackState.PENDING
+    )
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("会议材料格式")
+        verbose_name_plural = _("会议材料格式")
+        constraints = [
+            models.UniqueConstraint(fields=["pack", "format"], name="pack_part_once"),
+            enum_check(field="state", choices=PackState, name="pack_part_state_valid"),
+            enum_check(field="format", choices=PackFormat, name="pack_part_format_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pack_id} · {self.format}"

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ops.page_cache import data_changed
+from ops.page_cache import data_changed, rollups_changed
 from plans.models import Meeting, Plan
 from reports.models import NIGHTLY, Rollup
 from reports.packs.content import pack_content_gather
@@ -46,6 +46,7 @@ def rollup_build(*, as_of: dt.date) -> dict[str, int]:
         written = _upsert(rows)
         Rollup.objects.filter(batch=NIGHTLY, as_of=as_of).exclude(pk__in=written).delete()
         data_changed()  # written by COPY, so no signal: the dashboards move on at commit
+        rollups_changed()
     return {"plans": len(plans), "rows": len(rows)}
 
 
@@ -73,7 +74,7 @@ def _upsert(rows: list[Rollup]) -> list[int]:
     updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in UPSERT_COLUMNS if c not in KEY_COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TEMPORARY TABLE rollup_incoming ON COMMIT DROP AS"  # noqa: S608
+            f"CREATE TEMPORARY TABLE rollup_incoming ON COMMIT DROP AS"  # noqa: S608 - table and column names from the model  # nosec B608
             f" SELECT {columns} FROM reports_rollup WITH NO DATA"
         )
         with cursor.copy(f"COPY rollup_incoming ({columns}) FROM STDIN") as copy:
@@ -81,7 +82,7 @@ def _upsert(rows: list[Rollup]) -> list[int]:
                 row.computed_at = now
                 copy.write_row([getattr(row, f.attname) for f in fields])
         cursor.execute(
-            f"INSERT INTO reports_rollup ({columns}) SELECT {columns} FROM rollup_incoming"  # noqa: S608
+            f"INSERT INTO reports_rollup ({columns}) SELECT {columns} FROM rollup_incoming"  # noqa: S608 - table and column names from the model  # nosec B608
             f" ON CONFLICT (batch, plan_id, scope_key, as_of) DO UPDATE SET {updates}"
             " RETURNING id"
         )

@@ -87,19 +87,38 @@ class ReportRow:
     can_review: bool
 
 
-def task_report_rows(*, user: User, task: Task) -> list[ReportRow]:
-    """Every period × owing agency of a task, with what the user may do: four queries."""
+# The task page shows the periods that matter now: the latest that have opened and the next
+# one. Five years of quarters are 20 periods × every owing agency; the rest is a click away.
+RECENT_PERIODS = 4
+
+
+@dataclass
+class ReportTable:
+    rows: list[ReportRow]
+    hidden_periods: int
+
+
+def recent_periods(periods: list[ReportingPeriod], *, today: dt.date) -> list[ReportingPeriod]:
+    opened = [p for p in periods if p.opens_on <= today]
+    upcoming = [p for p in periods if p.opens_on > today]
+    return opened[-RECENT_PERIODS:] + upcoming[:1]
+
+
+def task_report_rows(*, user: User, task: Task, all_periods: bool = False) -> ReportTable:
+    """Period × owing agency of a task, with what the user may do: four queries. Only the
+    recent periods unless `all_periods`."""
     plan = task.plan
-    periods = list(plan.periods.order_by("starts_on"))
+    today = timezone.localdate()
+    every = list(plan.periods.order_by("starts_on"))
+    periods = every if all_periods else recent_periods(every, today=today)
     owing = Responsibility.objects.filter(task=task).select_related("agency").order_by("order")
     if not plan.nipa_reports_required:
         owing = owing.filter(side=Side.LOCAL)
     agencies = [r.agency for r in owing]
-    visible = rules.visible_reports(user).filter(task=task)
+    visible = rules.visible_reports(user).filter(task=task, period__in=periods)
     reports = {(r.period_id, r.agency_id): r for r in visible}
     writable = rules.reporting_agency_ids(user)
     reviewer = rules.can_coordinate_plan(user, plan)
-    today = timezone.localdate()
     rows = []
     for period in periods:
         for agency in agencies:
@@ -115,7 +134,7 @@ def task_report_rows(*, user: User, task: Task) -> list[ReportRow]:
                     can_review=reviewer and report is not None,
                 )
             )
-    return rows
+    return ReportTable(rows=rows, hidden_periods=len(every) - len(periods))
 
 
 def get_report_for_user(user: User, pk: int, *, write: bool = False) -> ProgressReport:

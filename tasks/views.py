@@ -140,7 +140,9 @@ def _render_task(
         **_timeline_ctx(request, task, comment_form=comment_form),
         "matrix": selectors.task_responsibility_matrix(task=task),
         "work_items": selectors.task_work_items(task=task),
-        "report_rows": task_report_rows(user=request.user, task=task),
+        "report_table": task_report_rows(
+            user=request.user, task=task, all_periods=request.GET.get("periods") == "all"
+        ),
         "indicators": task.plan.indicators.prefetch_related("values"),
     }
     return render(request, "tasks/task_detail.html", ctx, status=status)

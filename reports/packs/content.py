@@ -210,9 +210,11 @@ def _previous_decisions(meeting: Meeting | None) -> list[Data]:
 
 
 def _typical_cases(*, plan: Plan, as_of: dt.date) -> list[Data]:
+    """The year's typical cases, the same year the task tables report on: earlier years'
+    cases were in earlier years' packs (five years of them filled ten printed pages)."""
     cases = (
         ProgressReport.objects.filter(
-            task__plan=plan, is_typical_case=True, period__ends_on__year__lte=as_of.year
+            task__plan=plan, is_typical_case=True, period__ends_on__year=as_of.year
         )
         .select_related("task", "agency", "period")
         .order_by("-period__ends_on", "task__number")

@@ -2,7 +2,9 @@
 
 `pack_request` (the secretary's button) records a MeetingPack and enqueues the job after
 commit; the job calls `pack_build`, which claims the row by compare-and-set so a repeated or
-redelivered job never builds it twice, and reports its progress on the row for the page.
+redelivered job never builds it twice, gathers the data once and queues one job per format
+(`pack_part_render`, each claiming its PackPart row): with two workers the DOCX and XLSX are
+made while the PDF is laid out. Progress is kept on the pack row for the page.
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ from django.utils.translation import gettext as _
 
 from agencies import rules
 from agencies.rules import User
-from ops.outbox import outbox_enqueue
+from ops.outbox import outbox_enqueue, outbox_enqueue_many
 from ops.retry import TRANSIENT_DB_ERRORS
 from plans.models import Meeting, Plan
-from reports.models import MeetingPack, PackFormat, PackState
+from reports.models import MeetingPack, PackFormat, PackPart, PackState
 from reports.packs.content import pack_content_gather
 from reports.packs.docx import render_docx
 from reports.packs.pdf import render_pdf
@@ -86,7 +88,8 @@ def pack_request(
 
 
 def pack_build(*, pack_id: int) -> bool:
-    """Build the pack's files; False when another job has it (or it is already built)."""
+    """Gather the pack's data once and hand each format to a job of its own; False when
+    another job has the pack (or it is already built)."""
     now = timezone.now()
     claimable = Q(state=PackState.PENDING) | Q(
         state=PackState.RUNNING, started_at__lt=now - STALE_AFTER
@@ -96,34 +99,95 @@ def pack_build(*, pack_id: int) -> bool:
     )
     if not claimed:
         return False
-    pack = MeetingPack.objects.select_related("plan__region", "plan__lead_agency", "meeting").get(
-        pk=pack_id
-    )
+    pack = MeetingPack.objects.select_related("plan", "meeting").get(pk=pack_id)
     try:
-        _progress(pack, 5, _("汇总数据"))
+        _progress(pack_id, 5, _("汇总数据"))
         data = pack_data_for(plan=pack.plan, meeting=pack.meeting)
-        stem = pack_file_stem(plan=pack.plan, meeting=pack.meeting, data=data)
-        for i, fmt in enumerate(pack.formats):
-            _progress(
-                pack, 10 + 85 * i // len(pack.formats), _("生成 %(fmt)s") % {"fmt": fmt.upper()}
+        with transaction.atomic():
+            MeetingPack.objects.filter(pk=pack_id).update(
+                data=data, progress=10, step=_("生成文件")
             )
-            content = pack_render(data=data, fmt=fmt)
-            getattr(pack, fmt).save(f"{stem}.{fmt}", ContentFile(content), save=False)
-        pack.state, pack.progress, pack.step = PackState.DONE, 100, _("已生成")
-        pack.finished_at = timezone.now()
-        pack.save()
+            # A taken-over pack keeps the formats already made; only the rest are queued.
+            PackPart.objects.bulk_create(
+                [PackPart(pack_id=pack_id, format=fmt) for fmt in pack.formats],
+                ignore_conflicts=True,
+            )
+            todo = PackPart.objects.filter(pack_id=pack_id).exclude(state=PackState.DONE)
+            outbox_enqueue_many(
+                task_name="reports.meeting_pack_render",
+                kwargs_list=[{"pack_id": pack_id, "fmt": part.format} for part in todo],
+            )
     except TRANSIENT_DB_ERRORS:
         # The database went away: put the pack back in the queue for the job's retry.
         MeetingPack.objects.filter(pk=pack_id).update(state=PackState.PENDING)
         raise
     except Exception as exc:
-        # Recorded for the secretary, then raised for the job's own log.
-        MeetingPack.objects.filter(pk=pack_id).update(
-            state=PackState.FAILED, step=_("生成失败"), error=f"{type(exc).__name__}: {exc}"[:2000]
-        )
+        _fail(pack_id, exc)
         raise
     return True
 
 
-def _progress(pack: MeetingPack, percent: int, step: str) -> None:
-    MeetingPack.objects.filter(pk=pack.pk).update(progress=percent, step=step)
+def pack_part_render(*, pack_id: int, fmt: str) -> bool:
+    """Render one format of a pack from its gathered data; False when another job has it."""
+    now = timezone.now()
+    claimable = Q(state=PackState.PENDING) | Q(
+        state=PackState.RUNNING, started_at__lt=now - STALE_AFTER
+    )
+    claimed = PackPart.objects.filter(
+        claimable, pack_id=pack_id, format=fmt, pack__state=PackState.RUNNING
+    ).update(state=PackState.RUNNING, started_at=now)
+    if not claimed:
+        return False
+    pack = MeetingPack.objects.select_related("plan", "meeting").get(pk=pack_id)
+    try:
+        content = pack_render(data=pack.data, fmt=fmt)
+        stem = pack_file_stem(plan=pack.plan, meeting=pack.meeting, data=pack.data)
+        field = getattr(pack, fmt)
+        field.save(f"{stem}.{fmt}", ContentFile(content), save=False)
+        _part_done(pack_id=pack_id, fmt=fmt, name=field.name)
+    except TRANSIENT_DB_ERRORS:
+        PackPart.objects.filter(pack_id=pack_id, format=fmt).update(state=PackState.PENDING)
+        raise
+    except Exception as exc:
+        PackPart.objects.filter(pack_id=pack_id, format=fmt).update(state=PackState.FAILED)
+        _fail(pack_id, exc)
+        raise
+    return True
+
+
+def _part_done(*, pack_id: int, fmt: str, name: str) -> None:
+    """Record one finished file; the last format to finish marks the pack done. The pack row
+    is locked so two formats finishing together count each other."""
+    with transaction.atomic():
+        pack = MeetingPack.objects.select_for_update().get(pk=pack_id)
+        PackPart.objects.filter(pack_id=pack_id, format=fmt).update(
+            state=PackState.DONE, finished_at=timezone.now()
+        )
+        done = PackPart.objects.filter(pack_id=pack_id, state=PackState.DONE).count()
+        changes: dict[str, Any] = {fmt: name}
+        if done >= len(pack.formats):
+            changes |= {
+                "state": PackState.DONE,
+                "progress": 100,
+                "step": _("已生成"),
+                "finished_at": timezone.now(),
+                "data": None,
+            }
+        else:
+            changes |= {
+                "progress": 10 + 85 * done // len(pack.formats),
+                "step": _("已生成 %(done)s/%(total)s 个文件")
+                % {"done": done, "total": len(pack.formats)},
+            }
+        MeetingPack.objects.filter(pk=pack_id).update(**changes)
+
+
+def _fail(pack_id: int, exc: Exception) -> None:
+    # Recorded for the secretary, then raised by the caller for the job's own log.
+    MeetingPack.objects.filter(pk=pack_id).update(
+        state=PackState.FAILED, step=_("生成失败"), error=f"{type(exc).__name__}: {exc}"[:2000]
+    )
+
+
+def _progress(pack_id: int, percent: int, step: str) -> None:
+    MeetingPack.objects.filter(pk=pack_id).update(progress=percent, step=step)

@@ -111,3 +111,27 @@ def test_an_api_list_is_kept_per_token_refused_once_revoked_and_fresh_after_a_ch
     assert world.a1.pk not in {t["id"] for t in other.get(url).json()["results"]}
     token_revoke(token=token)
     assert client.get(url).status_code == 401
+
+
+def test_the_overview_trend_is_kept_until_a_rollup_is_built(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    """The trend comes from nightly rows alone: a new page (another URL) reuses it until the
+    next rollup, and then shows the new night."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reports.rollups import rollup_build
+    from tasks.models import Task
+
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        rollup_build(as_of=today - dt.timedelta(days=1))
+    client = _client(world.users["nipa_viewer"])
+    assert f'"{today.isoformat()}"' not in client.get("/dashboards/?a=1").content.decode()
+    Task.objects.filter(pk=world.a1.pk).update(status=Status.ON_TRACK)
+    with django_capture_on_commit_callbacks(execute=True):
+        rollup_build(as_of=today)
+    page = client.get("/dashboards/?a=2").content.decode()
+    assert f'"{today.isoformat()}"' in page  # the new night is on the trend at once

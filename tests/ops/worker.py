@@ -88,8 +88,8 @@ class RedisServer:
 class Worker:
     """`celery -A config worker` against the test database and a given broker."""
 
-    def __init__(self, *, broker_url: str, log: Path) -> None:
-        self.broker_url, self.log = broker_url, log
+    def __init__(self, *, broker_url: str, log: Path, concurrency: int = 1) -> None:
+        self.broker_url, self.log, self.concurrency = broker_url, log, concurrency
         self.process: subprocess.Popen[bytes] | None = None
 
     def env(self) -> dict[str, str]:
@@ -108,7 +108,7 @@ class Worker:
     def start(self) -> None:
         ready_before = self.log.read_bytes().count(b" ready.") if self.log.exists() else 0
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
+            self.process = subprocess.Popen(  # noqa: S603 - our own interpreter, fixed arguments
                 [
                     sys.executable,
                     "-m",
@@ -116,8 +116,13 @@ class Worker:
                     "-A",
                     "config",
                     "worker",
-                    "--pool",
-                    "solo",
+                    # solo: one job at a time in the worker's own process (a kill hits
+                    # the job); prefork when a test needs jobs side by side.
+                    *(
+                        ["--pool", "solo"]
+                        if self.concurrency == 1
+                        else ["--pool", "prefork", "--concurrency", str(self.concurrency)]
+                    ),
                     "--without-gossip",
                     "--without-mingle",
                     "--without-heartbeat",

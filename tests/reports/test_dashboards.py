@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from reports.models import Rollup
 from reports.rollups import rollup_build
 from tasks.models import Status, Task
 from tests.factories import PlanFactory, RegionFactory, TaskFactory
@@ -61,13 +62,13 @@ def test_the_page_costs_the_same_queries_with_more_plans(
     rolled, django_assert_max_num_queries
 ) -> None:
     client = _client(rolled.users["nipa_viewer"])
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         client.get("/dashboards/")
     for n in range(6):
         plan = PlanFactory(region=RegionFactory(name=f"省份{n}"))
         TaskFactory(plan=plan, status=Status.BEHIND, due_on=dt.date(2025, 1, 1))
     rollup_build(as_of=timezone.localdate())
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         page = client.get("/dashboards/").content.decode()
     assert "省份5" in page
 
@@ -199,12 +200,12 @@ def test_the_duties_page_costs_the_same_queries_with_more_tasks(
 
     client = _client(rolled.users["liaison"])
     url = f"/dashboards/agencies/{rolled.hainan_commerce.pk}/"
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(11):
         client.get(url)
     for _ in range(15):
         task = TaskFactory(plan=rolled.plan_a)
         ResponsibilityFactory(task=task, agency=rolled.hainan_commerce)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(11):
         assert client.get(url).status_code == 200
 
 
@@ -265,3 +266,30 @@ def test_the_overview_cuts_its_red_list_keeping_the_most_overdue(rolled, monkeyp
     red = page.split('id="red-heading"', 1)[1]
     assert f"/tasks/{rolled.a2.pk}/" in red and f"/tasks/{rolled.a1.pk}/" not in red
     assert "仅列出最紧迫的 1 项" in red
+
+
+def test_the_trend_draws_a_line_per_province_its_cities_counted_in(rolled) -> None:
+    from agencies.models import Level
+    from tests.factories import RegionFactory
+
+    today = timezone.localdate()
+    province = rolled.plan_a.region
+    city = RegionFactory(name="海口市", level=Level.MUNICIPAL, parent=province)
+    city_plan = PlanFactory(region=city)
+    TaskFactory(plan=city_plan, status=Status.ON_TRACK)
+    TaskFactory(plan=city_plan, status=Status.ON_TRACK)
+    rollup_build(as_of=today)
+    page = _client(rolled.users["nipa_viewer"]).get("/dashboards/").content.decode()
+    lines = {s["name"]: s["data"] for s in _chart_data(page)["trend"]["series"]}
+    assert "海口市" not in lines  # counted in its province's line
+    hainan = Rollup.objects.get(batch="nightly", scope="plan", plan=rolled.plan_a, as_of=today)
+    moving = hainan.status_on_track + hainan.status_ongoing + hainan.status_completed + 2
+    assert lines[province.name] == [round(100 * moving / (hainan.tasks_total + 2), 1)]
+
+
+def test_a_plan_whose_last_night_is_older_still_shows_its_newest_row(rolled) -> None:
+    today = timezone.localdate()
+    rollup_build(as_of=today - dt.timedelta(days=1))
+    Rollup.objects.filter(plan=rolled.plan_b, as_of=today).delete()  # b's job failed today
+    page = _client(rolled.users["nipa_viewer"]).get("/dashboards/").content.decode()
+    assert rolled.plan_a.title in page and rolled.plan_b.title in page

@@ -43,9 +43,36 @@ def test_expected_reports_take_two_queries_however_many_tasks(world, django_asse
 
 def test_task_report_rows_say_who_may_write_and_review(world):
     liaison = world.users["liaison"]
-    rows = task_report_rows(user=liaison, task=world.a1)
+    rows = task_report_rows(user=liaison, task=world.a1).rows
     mine = {r.agency.name: r.can_write for r in rows}
     assert mine == {"海南省知识产权局": False, "海南省商务厅": True}
     assert not any(r.can_review for r in rows)
-    rows = task_report_rows(user=world.users["coordinator"], task=world.a1)
+    rows = task_report_rows(user=world.users["coordinator"], task=world.a1).rows
     assert all(r.can_review for r in rows if r.report)
+
+
+def test_the_task_page_lists_the_recent_periods_and_the_rest_on_request(world, client):
+    """Five years of quarters: the latest four opened and the next one, the rest one click
+    away, with the number of periods left out."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import PeriodFactory
+
+    today = timezone.localdate()
+    labels = []
+    for n in range(12):  # quarters: nine opened, three to come
+        opens = today + dt.timedelta(days=90 * (n - 8))
+        labels.append(f"测试周期{n:02d}")
+        PeriodFactory(
+            plan=world.plan_a, label=labels[-1], starts_on=opens - dt.timedelta(days=80),
+            ends_on=opens, opens_on=opens, due_on=opens + dt.timedelta(days=15),
+        )  # fmt: skip
+    client.force_login(world.users["liaison"])
+    page = client.get(f"/tasks/{world.a1.pk}/").content.decode()
+    shown = [label for label in labels if label in page]
+    assert shown == labels[5:10]  # four opened (the ninth is today's) and the next one
+    assert "显示其余 8 个报送周期" in page  # six older (the world's own among them), two later
+    everything = client.get(f"/tasks/{world.a1.pk}/?periods=all").content.decode()
+    assert all(label in everything for label in labels) and "只看最近的报送周期" in everything
