@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-lock
 
-.PHONY: backup restore setup demo test bench lint format migrations-check messages clean
+.PHONY: backup restore setup demo test e2e security-scan bench lint format migrations-check messages clean
 
 # Rebuilt only when the lock file changes, so `make setup` is cheap to run again.
 $(STAMP): requirements.lock
@@ -25,6 +25,15 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Browser journeys in Debian's Chromium (apt-get install chromium); screenshots go to
+# test-results/e2e/.
+e2e: setup
+	$(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+# bandit over the application; each finding kept is reviewed in place (# nosec and why).
+security-scan: setup
+	$(BIN)/bandit -q -c pyproject.toml -r agencies api config notifications ops plans reports security tasks
 
 # Timings against PostgreSQL: the importer, then national-scale data (docs/performance.md);
 # writes bench/results.json.

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from agencies.models import Membership, Role, Side
 
@@ -29,6 +30,12 @@ if TYPE_CHECKING:
 User = AbstractBaseUser | AnonymousUser
 
 _CACHE_ATTR = "_ipplan_memberships"
+
+
+class NotVisible(Http404):
+    """A permission-scoped getter found nothing the user may see: the object is missing or
+    outside their reach. Users get the same 404 either way; the security log records it as
+    a refusal."""
 
 
 def memberships_of(user: User) -> list[Membership]:

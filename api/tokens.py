@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from api.models import ApiToken
 
-TOKEN_PREFIX = "ipp_"  # noqa: S105 - a marker, not a secret
+TOKEN_PREFIX = "ipp_"  # noqa: S105 - a marker, not a secret  # nosec B105
 # Write last_used_at at most this often: a busy client must not update its row per request.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 

@@ -42,14 +42,14 @@ def bulk_insert_new(*, model: type[models.Model], rows: Iterable[dict[str, Any]]
     columns = ", ".join(f'"{f.column}"' for f in fields)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {incoming} ON COMMIT DROP AS"  # noqa: S608 - names from the model
+            f"CREATE TEMPORARY TABLE {incoming} ON COMMIT DROP AS"  # noqa: S608 - names from the model  # nosec B608
             f" SELECT {columns} FROM {table} WITH NO DATA"
         )
         with cursor.copy(f"COPY {incoming} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([row.get(f.attname, defaults[f.attname]) for f in fields])
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {incoming}"  # noqa: S608
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {incoming}"  # noqa: S608 - table and column names from the model  # nosec B608
             " ON CONFLICT DO NOTHING"
         )
         # Dropped now, not only at commit: the caller's transaction may insert again.

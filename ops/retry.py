@@ -20,7 +20,7 @@ BACKOFF_MAX_SECONDS = 600
 def retry_countdown(retries: int) -> float:
     """Exponential backoff with jitter: 2, 4, 8 … seconds, at most ten minutes."""
     delay = min(BACKOFF_BASE_SECONDS * 2**retries, BACKOFF_MAX_SECONDS)
-    return delay * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
+    return delay * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security  # nosec B311
 
 
 def forget_broken_connection() -> None:

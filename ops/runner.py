@@ -22,6 +22,7 @@ from ops.models import JobRun, Outcome
 JOBS: dict[str, str] = {
     "reminders": "reports.reminders.reminders_send",
     "rollup": "reports.rollups.rollup_build",
+    "security_purge": "security.services.security_log_purge",
 }
 
 

@@ -86,7 +86,7 @@ def scale_data_exists() -> bool:
 
 
 def scale_data_generate(*, seed: int = 1, scale: Scale = NATIONAL) -> ScaleCounts:
-    rng = random.Random(seed)  # noqa: S311 - reproducible fake data, not security
+    rng = random.Random(seed)  # noqa: S311 - reproducible fake data, not security  # nosec B311
     counts = ScaleCounts()
     with transaction.atomic():
         regions, agencies = _regions_and_agencies(rng, scale)

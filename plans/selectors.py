@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import Http404
 
+from agencies import rules
 from agencies.rules import User, can_manage_meetings, visible_plans
 from plans.models import Decision, Meeting, Plan
 from tasks.models import Responsibility, Task
@@ -15,7 +15,7 @@ def get_plan_for_user(user: User, pk: int) -> Plan:
     """The plan if the user may see it; 404 otherwise, never a hint that it exists."""
     plan = visible_plans(user).select_related("region", "lead_agency").filter(pk=pk).first()
     if plan is None:
-        raise Http404
+        raise rules.NotVisible
     return plan
 
 
@@ -46,7 +46,7 @@ def get_meeting_for_user(user: User, pk: int, *, write: bool = False) -> Meeting
         .first()
     )
     if meeting is None:
-        raise Http404
+        raise rules.NotVisible
     if write and not can_manage_meetings(user, meeting.committee.plan):
         raise PermissionDenied
     return meeting

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, When
-from django.http import Http404
 
 from agencies import rules
 from agencies.models import Agency, Level
@@ -218,10 +217,10 @@ def get_agency_for_user(user: User, pk: int) -> Agency:
     those who share a plan with it; anyone else gets 404, as for a page that does not exist."""
     agency = Agency.objects.filter(pk=pk).first()
     if agency is None:
-        raise Http404
+        raise rules.NotVisible
     if agency.pk in rules.agency_ids(user) or rules.reads_everything(user):
         return agency
     shares = Responsibility.objects.filter(agency=agency, task__plan__in=rules.visible_plans(user))
     if not shares.exists():
-        raise Http404
+        raise rules.NotVisible
     return agency

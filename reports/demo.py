@@ -29,7 +29,7 @@ from tasks.models import Status
 SOURCES = Path(settings.BASE_DIR) / "plans" / "sources"
 DEMO_PLANS = ["hainan-2022.txt", "hunan-2022.txt", "weihai-2021.txt"]
 
-DEMO_PASSWORD = "ipplan-demo-2026"  # noqa: S105 - a published demo login, never in production
+DEMO_PASSWORD = "ipplan-demo-2026"  # noqa: S105 - a published demo login, never in production  # nosec B105
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ CONTENT_TYPES = {
 def get_pack_for_user(user: rules.User, pk: int) -> MeetingPack:
     pack = MeetingPack.objects.filter(pk=pk, plan__in=rules.visible_plans(user)).first()
     if pack is None:
-        raise Http404
+        raise rules.NotVisible
     return pack
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from agencies import rules
@@ -146,7 +145,7 @@ def get_report_for_user(user: User, pk: int, *, write: bool = False) -> Progress
         .first()
     )
     if report is None:
-        raise Http404
+        raise rules.NotVisible
     if write and not rules.can_write_report(user, report.task, report.agency_id):
         raise PermissionDenied
     return report
@@ -159,12 +158,12 @@ def get_attachment_for_user(user: User, pk: int) -> Attachment:
         .first()
     )
     if attachment is None:
-        raise Http404
+        raise rules.NotVisible
     return attachment
 
 
 def get_period_for_user(user: User, pk: int) -> ReportingPeriod:
     period = ReportingPeriod.objects.filter(pk=pk, plan__in=rules.visible_plans(user)).first()
     if period is None:
-        raise Http404
+        raise rules.NotVisible
     return period

@@ -20,7 +20,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
 from agencies import rules
@@ -53,7 +52,7 @@ def get_task_for_user(user: User, pk: int, *, write: bool = False) -> Task:
         .first()
     )
     if task is None:
-        raise Http404
+        raise rules.NotVisible
     if write and not rules.can_edit_task(user, task):
         raise PermissionDenied
     return task
@@ -67,7 +66,7 @@ def get_work_item_for_user(user: User, pk: int, *, write: bool = False) -> WorkI
         .first()
     )
     if item is None:
-        raise Http404
+        raise rules.NotVisible
     if write and not rules.can_edit_task(user, item.task):
         raise PermissionDenied
     return item
@@ -81,7 +80,7 @@ def get_extension_request_for_user(user: User, pk: int, *, write: bool = False) 
         .first()
     )
     if request is None:
-        raise Http404
+        raise rules.NotVisible
     if write and not rules.can_edit_task(user, request.work_item.task):
         raise PermissionDenied
     return request

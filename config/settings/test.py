@@ -22,7 +22,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
-MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/ipplan-test-media")  # noqa: S108
+MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/ipplan-test-media")  # noqa: S108 - test runs only  # nosec B108
 DEMO_ALLOWED = True
 # Off: most tests change data without committing, so the version would never move.
 # tests/ops/test_page_cache.py turns it on and commits.

@@ -55,7 +55,7 @@ def pdf_context(data: dict[str, Any]) -> dict[str, Any]:
             (labels.status_label(c), data["overall"]["statuses"].get(c, 0))
             for c in labels.STATUS_ORDER
         ],
-        "status_chart": mark_safe(status_bars_svg(data["overall"]["statuses"])),  # noqa: S308 - built and escaped in charts.py
+        "status_chart": mark_safe(status_bars_svg(data["overall"]["statuses"])),  # noqa: S308 - built and escaped in charts.py  # nosec B308 B703
         "decisions": [
             {**d, "outcome": labels.decision_outcome(d)} for d in data["previous_decisions"]
         ],

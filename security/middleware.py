@@ -1,0 +1,127 @@
+"""Refusals, exports and admin actions seen on the way out, whichever view produced them;
+and, under a policy with expiring passwords, the way to the password change page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.models import LogEntry
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.rules import NotVisible
+from security.models import Kind, PasswordState
+from security.services import security_event_record
+
+
+class SecurityLogMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = timezone.now()
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.method == "POST" and request.path.startswith(ADMIN_PREFIX):
+            _admin_actions(request, user, since=started)
+        if response.status_code == 403:
+            security_event_record(
+                kind=Kind.REFUSED, request=request, user=user, detail={"status": 403}
+            )
+        elif response.status_code == 200 and response.get("Content-Disposition", "").startswith(
+            "attachment"
+        ):
+            security_event_record(
+                kind=Kind.EXPORT,
+                request=request,
+                user=user,
+                detail={"file": response["Content-Disposition"][:300]},
+            )
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, NotVisible):
+            security_event_record(
+                kind=Kind.REFUSED,
+                request=request,
+                user=getattr(request, "user", None),
+                detail={"status": 404},
+            )
+
+
+ADMIN_PREFIX = "/admin/"
+ADMIN_ACTIONS = {1: "addition", 2: "change", 3: "deletion"}
+
+
+def _admin_actions(request: HttpRequest, user: object, *, since: dt.datetime) -> None:
+    """What the admin recorded in its own history during this request. (The admin writes
+    its LogEntry rows with bulk_create: no signal tells of them.)"""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return
+    for entry in LogEntry.objects.filter(user_id=user.pk, action_time__gte=since).select_related(
+        "content_type"
+    ):
+        security_event_record(
+            kind=Kind.ADMIN_ACTION,
+            request=request,
+            user=user,
+            detail={
+                "action": ADMIN_ACTIONS.get(entry.action_flag, str(entry.action_flag)),
+                "model": entry.content_type.model if entry.content_type_id else "",
+                "object_id": entry.object_id or "",
+                "object": entry.object_repr,
+                "message": entry.get_change_message(),
+            },
+        )
+
+
+# Pages an expired password still reaches: changing it, leaving, and what they need.
+EXEMPT = ("password_change", "password_change_done", "logout", "login", "set_language")
+
+
+class PasswordExpiryMiddleware:
+    """With PASSWORD_MAX_AGE_DAYS set (the 等保 profile), a user whose password is older is
+    sent to change it before anything else. The deadline is kept in the session: one query
+    per session, not per request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        days = settings.PASSWORD_MAX_AGE_DAYS
+        user = getattr(request, "user", None)
+        if days and user is not None and user.is_authenticated and not self._exempt(request):
+            deadline = request.session.get("password_expires_at")
+            if deadline is None:
+                state = PasswordState.objects.filter(user=user).first()
+                changed = state.changed_at if state else user.date_joined
+                deadline = (changed + dt.timedelta(days=days)).isoformat()
+                request.session["password_expires_at"] = deadline
+            if timezone.now() >= dt.datetime.fromisoformat(deadline):
+                request.session.pop("password_expires_at", None)
+                messages.warning(
+                    request, _("您的密码已超过 %(days)d 天未修改,请先修改密码。") % {"days": days}
+                )
+                return redirect("password_change")
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt(request: HttpRequest) -> bool:
+        match = request.resolver_match
+        if match is None:
+            from django.urls import resolve
+            from django.urls.exceptions import Resolver404
+
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                return True
+        return match.url_name in EXEMPT or request.path.startswith(
+            (settings.STATIC_URL or "/static/", reverse("admin:index") + "logout")
+        )

@@ -1,0 +1,123 @@
+"""The password policy: the default profile, the 等保 profile's classes and expiry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.utils import timezone
+
+from security.models import Kind, PasswordState, SecurityEvent
+from security.passwords import CharacterClassesValidator, character_classes
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+DENGBAO = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "security.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "security.passwords.RecordPasswordChange"},
+]
+
+
+@pytest.mark.parametrize(
+    ("password", "classes"),
+    [("abcdefgh", 1), ("abcdEFGH", 2), ("abcd1234", 2), ("Abcd1234!", 4), ("知识产权abc1", 3)],
+)
+def test_character_classes_are_counted(password: str, classes: int) -> None:
+    assert character_classes(password) == classes
+
+
+def test_the_dengbao_profile_refuses_short_or_simple_passwords(settings) -> None:
+    settings.AUTH_PASSWORD_VALIDATORS = DENGBAO
+    with pytest.raises(ValidationError) as short:
+        validate_password("Ab1!short")
+    assert any("12" in m for m in short.value.messages)
+    with pytest.raises(ValidationError) as simple:
+        validate_password("onlylowercaseletters")
+    assert "至少 3 类" in " ".join(simple.value.messages)
+    validate_password("Zhishi-Chanquan-2026")  # long enough, four classes
+
+
+def test_the_validator_explains_itself_in_english_too() -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        text = CharacterClassesValidator(3).get_help_text()
+    assert "3" in text and "character" in text.lower()
+
+
+def test_setting_a_password_records_when_and_logs_it() -> None:
+    user = UserFactory()
+    user.set_password("Another-Passw0rd")
+    user.save()
+    assert PasswordState.objects.get(user=user).changed_at > timezone.now() - dt.timedelta(
+        minutes=1
+    )
+    assert SecurityEvent.objects.filter(user_id=user.pk, kind=Kind.PASSWORD_CHANGED).exists()
+
+
+def test_an_expired_password_must_be_changed_first(settings) -> None:
+    settings.PASSWORD_MAX_AGE_DAYS = 90
+    user = UserFactory()
+    PasswordState.objects.filter(user=user).update(
+        changed_at=timezone.now() - dt.timedelta(days=91)
+    )
+    client = Client()
+    client.force_login(user)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/password/"
+    assert client.get("/accounts/password/").status_code == 200  # the way out stays open
+    changed = client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Zhishi-Chanquan-2026",
+            "new_password2": "Zhishi-Chanquan-2026",
+        },
+    )
+    assert changed.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_without_expiry_an_old_password_is_not_asked_for(settings) -> None:
+    settings.PASSWORD_MAX_AGE_DAYS = 0
+    user = UserFactory()
+    long_ago = timezone.now() - dt.timedelta(days=900)
+    PasswordState.objects.filter(user=user).update(changed_at=long_ago)
+    client = Client()
+    client.force_login(user)
+    assert client.get("/").status_code == 200
+
+
+def _settings_with(policy: str) -> subprocess.CompletedProcess[str]:
+    code = (
+        "import django;django.setup();from django.conf import settings as s;"
+        "print(s.PASSWORD_MAX_AGE_DAYS, [v.get('OPTIONS') for v in s.AUTH_PASSWORD_VALIDATORS])"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "PASSWORD_POLICY": policy,
+    }
+    return subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_the_dengbao_profile_is_chosen_in_settings_and_a_typo_refuses_to_start() -> None:
+    dengbao = _settings_with("dengbao")
+    assert dengbao.returncode == 0, dengbao.stderr
+    assert dengbao.stdout.startswith("90 ") and "'min_length': 12" in dengbao.stdout
+    assert "'min_classes': 3" in dengbao.stdout
+    typo = _settings_with("dengbo")
+    assert typo.returncode != 0 and "PASSWORD_POLICY" in typo.stderr
