@@ -96,7 +96,7 @@ def _detail(request: HttpRequest, meeting: Meeting, forms: dict[str, Form]) -> H
             "decisions": meeting_decisions(meeting=meeting),
             "previous": previous,
             "previous_decisions": meeting_decisions(meeting=previous) if previous else [],
-            "packs": MeetingPack.objects.filter(meeting=meeting)[:10],
+            "packs": MeetingPack.objects.filter(meeting=meeting).defer("data")[:10],
             "can_manage": rules.can_manage_meetings(request.user, plan),
             **forms,
         },

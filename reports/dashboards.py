@@ -208,7 +208,7 @@ def agency_responsibilities(
             latest_report_state=Subquery(latest.values("state")[:1]),
             latest_report_period=Subquery(latest.values("period__label")[:1]),
         )
-        .order_by("task__plan__region__name", "task__plan__title", "task__number")
+        .order_by("task__plan__region__name", "task__plan__title", "task__number", "pk")
     )
 
 

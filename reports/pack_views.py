@@ -18,7 +18,9 @@ CONTENT_TYPES = {
 
 
 def get_pack_for_user(user: rules.User, pk: int) -> MeetingPack:
-    pack = MeetingPack.objects.filter(pk=pk, plan__in=rules.visible_plans(user)).first()
+    pack = (
+        MeetingPack.objects.filter(pk=pk, plan__in=rules.visible_plans(user)).defer("data").first()
+    )
     if pack is None:
         raise rules.NotVisible
     return pack

@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from agencies.rules import NotVisible
 from security.models import Kind, PasswordState
@@ -81,8 +82,16 @@ def _admin_actions(request: HttpRequest, user: object, *, since: dt.datetime) ->
         )
 
 
-# Pages an expired password still reaches: changing it, leaving, and what they need.
+# Pages an expired password still reaches: changing it, leaving, and what they need. The API
+# answers tokens (whose holders change no password here) and is left alone.
 EXEMPT = ("password_change", "password_change_done", "logout", "login", "set_language")
+DEADLINE_KEY = "password_expires_at"
+
+
+def _deadline(user: object, *, days: int) -> dt.datetime:
+    state = PasswordState.objects.filter(user=user).first()
+    changed = state.changed_at if state else user.date_joined  # type: ignore[attr-defined]
+    return changed + dt.timedelta(days=days)
 
 
 class PasswordExpiryMiddleware:
@@ -97,17 +106,19 @@ class PasswordExpiryMiddleware:
         days = settings.PASSWORD_MAX_AGE_DAYS
         user = getattr(request, "user", None)
         if days and user is not None and user.is_authenticated and not self._exempt(request):
-            deadline = request.session.get("password_expires_at")
-            if deadline is None:
-                state = PasswordState.objects.filter(user=user).first()
-                changed = state.changed_at if state else user.date_joined
-                deadline = (changed + dt.timedelta(days=days)).isoformat()
-                request.session["password_expires_at"] = deadline
-            if timezone.now() >= dt.datetime.fromisoformat(deadline):
-                request.session.pop("password_expires_at", None)
+            now = timezone.now()
+            deadline = request.session.get(DEADLINE_KEY)
+            if deadline is None or now >= dt.datetime.fromisoformat(deadline):
+                # Read again before sending anyone away: the password may have been changed
+                # since the deadline was kept (the session outlives a password change).
+                deadline = _deadline(user, days=days).isoformat()
+                request.session[DEADLINE_KEY] = deadline
+            if now >= dt.datetime.fromisoformat(deadline):
                 messages.warning(
                     request, _("您的密码已超过 %(days)d 天未修改,请先修改密码。") % {"days": days}
                 )
+                if getattr(request, "htmx", False):
+                    return HttpResponseClientRedirect(reverse("password_change"))
                 return redirect("password_change")
         return self.get_response(request)
 
@@ -123,5 +134,5 @@ class PasswordExpiryMiddleware:
             except Resolver404:
                 return True
         return match.url_name in EXEMPT or request.path.startswith(
-            (settings.STATIC_URL or "/static/", reverse("admin:index") + "logout")
+            (settings.STATIC_URL or "/static/", reverse("admin:index") + "logout", "/api/")
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from typing import Any
 
 from django.conf import settings
@@ -21,11 +22,13 @@ def client_ip(request: HttpRequest | None) -> str | None:
     (set by our own nginx, which overwrites whatever the client sent)."""
     if request is None:
         return None
+    address = request.META.get("REMOTE_ADDR", "")
     if settings.SECURITY_TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+        address = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip() or address
+    try:  # a malformed header must not turn a login into an error
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def security_event_record(
@@ -36,8 +39,8 @@ def security_event_record(
     username: str = "",
     detail: dict[str, Any] | None = None,
 ) -> SecurityEvent:
-    """One entry; written in its own transaction (savepoint) so a refusal or a failed login
-    is logged even when the caller's work is rolled back afterwards."""
+    """One entry, in a savepoint of its own: a failed write of the log is rolled back alone.
+    (Requests are not wrapped in a transaction here, so refusals and failed logins stand.)"""
     if user is not None and getattr(user, "is_authenticated", False):
         user_id, username = user.pk, username or user.get_username()
     else:

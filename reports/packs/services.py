@@ -17,7 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -128,63 +128,78 @@ def pack_build(*, pack_id: int) -> bool:
 
 
 def pack_part_render(*, pack_id: int, fmt: str) -> bool:
-    """Render one format of a pack from its gathered data; False when another job has it."""
+    """Render one format of a pack from its gathered data; False when another job has it.
+
+    The claim is one UPDATE of the PackPart row (the pack's state is checked by EXISTS, so
+    PostgreSQL re-checks the row's own state after waiting for a lock held by a twin job);
+    its time is the claim's token: every later write of this job names it, so a job whose
+    claim was taken over (stale after STALE_AFTER) changes nothing."""
     now = timezone.now()
     claimable = Q(state=PackState.PENDING) | Q(
         state=PackState.RUNNING, started_at__lt=now - STALE_AFTER
     )
-    claimed = PackPart.objects.filter(
-        claimable, pack_id=pack_id, format=fmt, pack__state=PackState.RUNNING
-    ).update(state=PackState.RUNNING, started_at=now)
+    running_pack = MeetingPack.objects.filter(pk=OuterRef("pack_id"), state=PackState.RUNNING)
+    claimed = (
+        PackPart.objects.filter(claimable, pack_id=pack_id, format=fmt)
+        .filter(Exists(running_pack))
+        .update(state=PackState.RUNNING, started_at=now)
+    )
     if not claimed:
         return False
+    mine = PackPart.objects.filter(
+        pack_id=pack_id, format=fmt, state=PackState.RUNNING, started_at=now
+    )
     pack = MeetingPack.objects.select_related("plan", "meeting").get(pk=pack_id)
     try:
         content = pack_render(data=pack.data, fmt=fmt)
         stem = pack_file_stem(plan=pack.plan, meeting=pack.meeting, data=pack.data)
         field = getattr(pack, fmt)
         field.save(f"{stem}.{fmt}", ContentFile(content), save=False)
-        _part_done(pack_id=pack_id, fmt=fmt, name=field.name)
+        if not _part_done(mine=mine, pack_id=pack_id, fmt=fmt, name=field.name):
+            field.storage.delete(field.name)  # taken over meanwhile: the other job's file counts
     except TRANSIENT_DB_ERRORS:
-        PackPart.objects.filter(pack_id=pack_id, format=fmt).update(state=PackState.PENDING)
+        mine.update(state=PackState.PENDING)
         raise
     except Exception as exc:
-        PackPart.objects.filter(pack_id=pack_id, format=fmt).update(state=PackState.FAILED)
-        _fail(pack_id, exc)
+        if mine.update(state=PackState.FAILED):
+            _fail(pack_id, exc)
         raise
     return True
 
 
-def _part_done(*, pack_id: int, fmt: str, name: str) -> None:
+def _part_done(*, mine: QuerySet[PackPart], pack_id: int, fmt: str, name: str) -> bool:
     """Record one finished file; the last format to finish marks the pack done. The pack row
-    is locked so two formats finishing together count each other."""
+    is locked so two formats finishing together count each other. False when the claim was
+    lost. A pack that failed meanwhile keeps its failure: the file is kept, nothing else."""
     with transaction.atomic():
         pack = MeetingPack.objects.select_for_update().get(pk=pack_id)
-        PackPart.objects.filter(pack_id=pack_id, format=fmt).update(
-            state=PackState.DONE, finished_at=timezone.now()
-        )
-        done = PackPart.objects.filter(pack_id=pack_id, state=PackState.DONE).count()
+        if not mine.update(state=PackState.DONE, finished_at=timezone.now()):
+            return False
         changes: dict[str, Any] = {fmt: name}
-        if done >= len(pack.formats):
-            changes |= {
-                "state": PackState.DONE,
-                "progress": 100,
-                "step": _("已生成"),
-                "finished_at": timezone.now(),
-                "data": None,
-            }
-        else:
-            changes |= {
-                "progress": 10 + 85 * done // len(pack.formats),
-                "step": _("已生成 %(done)s/%(total)s 个文件")
-                % {"done": done, "total": len(pack.formats)},
-            }
+        if pack.state == PackState.RUNNING:
+            done = PackPart.objects.filter(pack_id=pack_id, state=PackState.DONE).count()
+            total = len(pack.formats)
+            if done >= total:
+                changes |= {
+                    "state": PackState.DONE,
+                    "progress": 100,
+                    "step": _("已生成"),
+                    "finished_at": timezone.now(),
+                    "data": None,
+                }
+            else:
+                changes |= {
+                    "progress": 10 + 85 * done // total,
+                    "step": _("已生成 %(done)s/%(total)s 个文件") % {"done": done, "total": total},
+                }
         MeetingPack.objects.filter(pk=pack_id).update(**changes)
+    return True
 
 
 def _fail(pack_id: int, exc: Exception) -> None:
-    # Recorded for the secretary, then raised by the caller for the job's own log.
-    MeetingPack.objects.filter(pk=pack_id).update(
+    # Recorded for the secretary, then raised by the caller for the job's own log. Only a
+    # pack still being built fails: one already done stays done.
+    MeetingPack.objects.filter(pk=pack_id, state=PackState.RUNNING).update(
         state=PackState.FAILED, step=_("生成失败"), error=f"{type(exc).__name__}: {exc}"[:2000]
     )
 

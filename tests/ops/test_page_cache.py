@@ -130,6 +130,9 @@ def test_the_overview_trend_is_kept_until_a_rollup_is_built(
         rollup_build(as_of=today - dt.timedelta(days=1))
     client = _client(world.users["nipa_viewer"])
     assert f'"{today.isoformat()}"' not in client.get("/dashboards/?a=1").content.decode()
+    with CaptureQueriesContext(connection) as again:  # another URL: rendered, trend kept
+        assert client.get("/dashboards/?b=1").status_code == 200
+    assert not any("SUM(" in q["sql"] for q in again.captured_queries)
     Task.objects.filter(pk=world.a1.pk).update(status=Status.ON_TRACK)
     with django_capture_on_commit_callbacks(execute=True):
         rollup_build(as_of=today)

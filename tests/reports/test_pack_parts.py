@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from ops.models import OutboxMessage
 from plans.meetings import meeting_create
@@ -114,3 +115,40 @@ def test_a_real_worker_builds_the_formats_side_by_side(world, tmp_path: Path) ->
     assert any(
         later.started_at < earlier.finished_at for earlier, later in itertools.pairwise(parts)
     )
+
+
+def test_a_job_whose_claim_was_taken_over_changes_nothing(pack, monkeypatch) -> None:
+    """A format job that ran past STALE_AFTER lost its claim to another job: when it ends, its
+    file is discarded and the pack is left to the job that holds the claim."""
+    real = services.RENDERERS["xlsx"]
+
+    def slow(data: dict) -> bytes:
+        # Meanwhile the part was taken over by another job (a newer claim time).
+        PackPart.objects.filter(format="xlsx").update(
+            started_at=timezone.now() + dt.timedelta(seconds=1)
+        )
+        return real(data)
+
+    monkeypatch.setitem(services.RENDERERS, "xlsx", slow)
+    pack_build(pack_id=pack.pk)
+    assert pack_part_render(pack_id=pack.pk, fmt="xlsx") is True
+    pack.refresh_from_db()
+    assert not pack.xlsx and pack.state == PackState.RUNNING
+    assert PackPart.objects.get(format="xlsx").state == PackState.RUNNING  # the other job's
+
+
+def test_a_format_finishing_after_another_failed_keeps_the_failure(pack, monkeypatch) -> None:
+    def broken(data: dict) -> bytes:
+        raise ValueError("字体缺失")
+
+    pack_build(pack_id=pack.pk)
+    monkeypatch.setitem(services.RENDERERS, "xlsx", broken)
+    with pytest.raises(ValueError):
+        pack_part_render(pack_id=pack.pk, fmt="xlsx")
+    PackPart.objects.filter(format="docx").update(state=PackState.RUNNING)  # had started
+    from reports.packs.services import _part_done
+
+    mine = PackPart.objects.filter(pack=pack, format="docx")
+    assert _part_done(mine=mine, pack_id=pack.pk, fmt="docx", name="packs/x.docx") is True
+    pack.refresh_from_db()
+    assert pack.state == PackState.FAILED and pack.step == "生成失败" and pack.docx

@@ -121,7 +121,10 @@ def test_every_download_keeps_formula_payloads_as_text(hostile, tmp_path) -> Non
     call_command(
         "export_meeting_pack", "--plan", plan.code, "--formats", "xlsx", "--out", str(tmp_path)
     )
-    for path in tmp_path.glob("*.xlsx"):  # every cell a typed value, none a formula
+    ledgers = list(tmp_path.glob("*.xlsx"))
+    assert len(ledgers) == 1
+    for path in ledgers:  # every cell a typed value, none a formula
         texts = [c for c in _xlsx_cells(path.read_bytes()) if isinstance(c, str)]
+        assert any(c.startswith("=HYPERLINK") for c in texts)  # kept as the user typed it
         seen_payload |= any("HYPERLINK" in c for c in texts)
     assert seen_payload  # the payloads were really in the downloads checked

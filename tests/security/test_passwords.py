@@ -58,12 +58,40 @@ def test_the_validator_explains_itself_in_english_too() -> None:
 
 def test_setting_a_password_records_when_and_logs_it() -> None:
     user = UserFactory()
+    long_ago = timezone.now() - dt.timedelta(days=400)
+    PasswordState.objects.filter(user=user).update(changed_at=long_ago)
+    changes = SecurityEvent.objects.filter(user_id=user.pk, kind=Kind.PASSWORD_CHANGED)
+    before = changes.count()
     user.set_password("Another-Passw0rd")
     user.save()
     assert PasswordState.objects.get(user=user).changed_at > timezone.now() - dt.timedelta(
         minutes=1
     )
-    assert SecurityEvent.objects.filter(user_id=user.pk, kind=Kind.PASSWORD_CHANGED).exists()
+    assert changes.count() == before + 1
+
+
+def test_a_password_changed_since_the_kept_deadline_lets_the_user_in(settings) -> None:
+    """The session keeps the deadline; a change made in another session moves it on."""
+    settings.PASSWORD_MAX_AGE_DAYS = 90
+    user = UserFactory()
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session["password_expires_at"] = (timezone.now() - dt.timedelta(minutes=1)).isoformat()
+    session.save()
+    assert client.get("/").status_code == 200  # changed when the factory set it: not expired
+
+
+def test_an_htmx_request_with_an_expired_password_is_redirected_by_htmx(settings) -> None:
+    settings.PASSWORD_MAX_AGE_DAYS = 90
+    user = UserFactory()
+    PasswordState.objects.filter(user=user).update(
+        changed_at=timezone.now() - dt.timedelta(days=91)
+    )
+    client = Client()
+    client.force_login(user)
+    response = client.get("/", HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"] == "/accounts/password/"
 
 
 def test_an_expired_password_must_be_changed_first(settings) -> None:
