@@ -19,6 +19,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from security.models import Kind
+from security.services import security_event_record
 from tasks.services.common import Conflict
 
 
@@ -42,7 +44,21 @@ def _django_validation(exc: DjangoValidationError) -> exceptions.ValidationError
     return exceptions.ValidationError({"non_field_errors": [str(m) for m in exc.messages]})
 
 
+def _log_refusal(exc: Exception, context: dict[str, Any]) -> None:
+    """An object asked for by id and not found among what the caller may see: the security
+    log records it as the pages' permission-scoped getters do (missing or not theirs alike)."""
+    request, view = context.get("request"), context.get("view")
+    if isinstance(exc, Http404) and request is not None and getattr(view, "kwargs", {}).get("pk"):
+        security_event_record(
+            kind=Kind.REFUSED,
+            request=request._request,
+            user=request.user,
+            detail={"status": 404},
+        )
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    _log_refusal(exc, context)
     extra: dict[str, Any] = {}
     if isinstance(exc, Conflict):
         extra["current_version"] = getattr(exc.current, "version", None)

@@ -23,6 +23,7 @@ JOBS: dict[str, str] = {
     "reminders": "reports.reminders.reminders_send",
     "rollup": "reports.rollups.rollup_build",
     "security_purge": "security.services.security_log_purge",
+    "packs_resume": "reports.packs.services.packs_resume",
 }
 
 

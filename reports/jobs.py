@@ -44,6 +44,11 @@ def rollup(self: Task, as_of: str | None = None) -> dict[str, Any]:
     return _run(self, "rollup", as_of)
 
 
+@shared_task(name="reports.packs_resume", **JOB_OPTIONS)
+def packs_resume(self: Task, as_of: str | None = None) -> dict[str, Any]:
+    return _run(self, "packs_resume", as_of)
+
+
 @shared_task(
     bind=True,
     name="reports.meeting_pack_build",

@@ -204,5 +204,39 @@ def _fail(pack_id: int, exc: Exception) -> None:
     )
 
 
+def packs_resume(*, as_of: dt.date) -> dict[str, int]:
+    """Queue again what a lost or exhausted job left behind (the beat runs this every five
+    minutes): packs whose gathering has not moved for STALE_AFTER, and formats of running
+    packs that are still waiting or stuck after that long. The jobs' own claims make a
+    second copy harmless."""
+    stale = timezone.now() - STALE_AFTER
+    packs = list(
+        MeetingPack.objects.filter(
+            Q(state=PackState.PENDING, created_at__lt=stale)
+            | Q(state=PackState.RUNNING, started_at__lt=stale, parts__isnull=True)
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    parts = list(
+        PackPart.objects.filter(pack__state=PackState.RUNNING)
+        .filter(
+            Q(state=PackState.PENDING, pack__started_at__lt=stale)
+            | Q(state=PackState.RUNNING, started_at__lt=stale)
+        )
+        .values_list("pack_id", "format")
+    )
+    with transaction.atomic():
+        outbox_enqueue_many(
+            task_name="reports.meeting_pack_build",
+            kwargs_list=[{"pack_id": pk} for pk in packs],
+        )
+        outbox_enqueue_many(
+            task_name="reports.meeting_pack_render",
+            kwargs_list=[{"pack_id": pk, "fmt": fmt} for pk, fmt in parts],
+        )
+    return {"packs": len(packs), "formats": len(parts)}
+
+
 def _progress(pack_id: int, percent: int, step: str) -> None:
     MeetingPack.objects.filter(pk=pack_id).update(progress=percent, step=step)

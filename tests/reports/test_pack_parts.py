@@ -152,3 +152,31 @@ def test_a_format_finishing_after_another_failed_keeps_the_failure(pack, monkeyp
     assert _part_done(mine=mine, pack_id=pack.pk, fmt="docx", name="packs/x.docx") is True
     pack.refresh_from_db()
     assert pack.state == PackState.FAILED and pack.step == "生成失败" and pack.docx
+
+
+def test_formats_left_behind_are_queued_again_and_fresh_ones_are_not(pack) -> None:
+    from reports.packs.services import STALE_AFTER, packs_resume
+
+    pack_build(pack_id=pack.pk)
+    OutboxMessage.objects.all().delete()
+    assert packs_resume(as_of=timezone.localdate()) == {"packs": 0, "formats": 0}  # in time
+    long_ago = timezone.now() - STALE_AFTER - dt.timedelta(minutes=1)
+    MeetingPack.objects.filter(pk=pack.pk).update(started_at=long_ago)  # nobody took docx
+    PackPart.objects.filter(format="xlsx").update(state=PackState.RUNNING, started_at=long_ago)
+    assert packs_resume(as_of=timezone.localdate()) == {"packs": 0, "formats": 2}
+    queued = OutboxMessage.objects.filter(task_name="reports.meeting_pack_render")
+    assert sorted(m.kwargs["fmt"] for m in queued) == ["docx", "xlsx"]
+    # The queued jobs finish the pack: the stuck claim is taken over.
+    assert pack_part_render(pack_id=pack.pk, fmt="xlsx") is True
+    assert pack_part_render(pack_id=pack.pk, fmt="docx") is True
+    pack.refresh_from_db()
+    assert pack.state == PackState.DONE
+
+
+def test_a_pack_whose_gathering_was_lost_is_gathered_again(pack) -> None:
+    from reports.packs.services import STALE_AFTER, packs_resume
+
+    long_ago = timezone.now() - STALE_AFTER - dt.timedelta(minutes=1)
+    MeetingPack.objects.filter(pk=pack.pk).update(state=PackState.RUNNING, started_at=long_ago)
+    assert packs_resume(as_of=timezone.localdate()) == {"packs": 1, "formats": 0}
+    assert pack_build(pack_id=pack.pk) is True  # the stale claim is taken over

@@ -74,6 +74,16 @@ def test_an_api_refusal_is_logged(world, token_client) -> None:
     assert refused.user_id == world.users["local_viewer"].pk and refused.path == path
 
 
+def test_an_api_lookup_outside_the_callers_reach_is_logged(world, token_client) -> None:
+    outsider = token_client(world.users["other_liaison"])
+    assert outsider.get(f"/api/v1/tasks/{world.a1.pk}/").status_code == 404
+    own = token_client(world.users["liaison"])
+    assert own.get(f"/api/v1/tasks/{world.a1.pk}/").status_code == 200
+    refused = SecurityEvent.objects.get(kind=Kind.REFUSED)
+    assert refused.user_id == world.users["other_liaison"].pk
+    assert refused.path == f"/api/v1/tasks/{world.a1.pk}/" and refused.detail == {"status": 404}
+
+
 def test_admin_actions_are_logged() -> None:
     admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
     client = Client()
