@@ -7,7 +7,7 @@ from celery import Task, shared_task
 from notifications.channels import TransientDeliveryError
 from notifications.events import event_notify as notify
 from notifications.services import delivery_send as send
-from ops.retry import TRANSIENT_DB_ERRORS, forget_broken_connection, retry_countdown
+from ops.retry import retry_countdown, retrying
 
 DELIVERY_MAX_RETRIES = 6
 
@@ -21,12 +21,10 @@ DELIVERY_MAX_RETRIES = 6
 )
 def delivery_send(self: Task, delivery_id: int) -> None:
     """One channel, one address: a failing channel never holds up the others."""
+    final = self.request.retries >= self.max_retries
     try:
-        send(delivery_id=delivery_id, final_attempt=self.request.retries >= self.max_retries)
+        retrying(self, lambda: send(delivery_id=delivery_id, final_attempt=final))
     except TransientDeliveryError as exc:
-        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
-    except TRANSIENT_DB_ERRORS as exc:
-        forget_broken_connection()
         raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
 
 
@@ -45,13 +43,11 @@ def deliveries_send(self: Task, delivery_ids: list[int]) -> None:
     failed: list[int] = []
     for delivery_id in delivery_ids:
         try:
-            send(delivery_id=delivery_id)
+            # On a database error the batch is retried: safe, as the deliveries already sent
+            # are no longer pending.
+            retrying(self, lambda delivery_id=delivery_id: send(delivery_id=delivery_id))
         except TransientDeliveryError:
             failed.append(delivery_id)
-        except TRANSIENT_DB_ERRORS as exc:
-            # Re-running the batch is safe: the deliveries already sent are no longer pending.
-            forget_broken_connection()
-            raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
     for delivery_id in failed:
         delivery_send.apply_async(kwargs={"delivery_id": delivery_id}, countdown=retry_countdown(0))
 
@@ -60,8 +56,4 @@ def deliveries_send(self: Task, delivery_ids: list[int]) -> None:
     bind=True, name="notifications.event_notify", acks_late=True, max_retries=5, ignore_result=True
 )
 def event_notify(self: Task, event_id: int) -> None:
-    try:
-        notify(event_id=event_id)
-    except TRANSIENT_DB_ERRORS as exc:
-        forget_broken_connection()
-        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
+    retrying(self, lambda: notify(event_id=event_id))

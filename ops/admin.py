@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from config.admin import ReadOnlyAdmin
 from ops.models import JobRun, OutboxMessage
 
 
 @admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
+class JobRunAdmin(ReadOnlyAdmin):
     """Read-only: the log is written by the jobs, never by hand."""
 
     list_display = ["job", "as_of", "started_at", "finished_at", "outcome", "counts"]
@@ -12,21 +13,9 @@ class JobRunAdmin(admin.ModelAdmin):
     date_hierarchy = "started_at"
     readonly_fields = ["job", "as_of", "started_at", "finished_at", "outcome", "counts", "error"]
 
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = ["task_name", "created_at", "sent_at", "attempts", "last_error"]
     list_filter = ["task_name"]
     readonly_fields = ["task_name", "kwargs", "created_at", "sent_at", "attempts", "last_error"]
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False

@@ -7,7 +7,10 @@ logged in JobRun / the worker log, instead of being retried forever or swallowed
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
+from typing import TypeVar
 
+from celery import Task
 from django.db import InterfaceError, OperationalError, connection
 
 # A database that restarts or drops the connection (failover, maintenance) raises these.
@@ -26,3 +29,16 @@ def retry_countdown(retries: int) -> float:
 def forget_broken_connection() -> None:
     """Drop a connection the database closed under us, so the retry opens a fresh one."""
     connection.close()
+
+
+T = TypeVar("T")
+
+
+def retrying(task: Task, action: Callable[[], T]) -> T:
+    """`action()` inside a job: a transient database error drops the broken connection and
+    retries the job with backoff; anything else fails it."""
+    try:
+        return action()
+    except TRANSIENT_DB_ERRORS as exc:
+        forget_broken_connection()
+        raise task.retry(exc=exc, countdown=retry_countdown(task.request.retries)) from exc

@@ -11,12 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from celery import Task
 from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from ops.locks import advisory_lock
 from ops.models import JobRun, Outcome
+from ops.retry import retrying
 
 # NAME → the service that does the work: `(*, as_of: date) -> dict[str, int]`.
 JOBS: dict[str, str] = {
@@ -81,3 +83,9 @@ def _finish(run: JobRun, outcome: str, counts: dict[str, int], *, error: str = "
         # abandoned. The original error is what the caller needs to see, not this one.
         if outcome == Outcome.SUCCEEDED:
             raise
+
+
+def job_run_retrying(task: Task, *, name: str, as_of: str | None) -> dict[str, Any]:
+    """The body of a scheduled job's Celery task: `as_of` as beat or run_job passes it."""
+    day = dt.date.fromisoformat(as_of) if as_of else None
+    return retrying(task, lambda: job_run(name=name, as_of=day).as_json())

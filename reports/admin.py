@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from config.admin import AppendOnlyAdmin, ReadOnlyAdmin
 from reports.models import (
     Attachment,
     MeetingPack,
@@ -40,16 +41,6 @@ class AttachmentAdmin(admin.ModelAdmin):
     readonly_fields = ["sha256", "size", "content_type"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written by the jobs only: admins read them, never edit them."""
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdmin):
     list_display = ["task", "agency", "period", "step", "escalated", "created_at", "sent_at"]
@@ -58,14 +49,11 @@ class ReminderAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Rollup)
-class RollupAdmin(ReadOnlyAdmin):
+class RollupAdmin(AppendOnlyAdmin):
     list_display = ["as_of", "batch", "plan", "scope_key", "tasks_total", "reports_missing"]
     list_filter = ["batch", "scope", "plan"]
     date_hierarchy = "as_of"
     list_select_related = ["plan"]
-
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(MeetingPack)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -57,7 +57,7 @@ class SecurityLogMiddleware:
 
 
 ADMIN_PREFIX = "/admin/"
-ADMIN_ACTIONS = {1: "addition", 2: "change", 3: "deletion"}
+ADMIN_ACTIONS = {ADDITION: "addition", CHANGE: "change", DELETION: "deletion"}
 
 
 def _admin_actions(request: HttpRequest, user: object, *, since: dt.datetime) -> None:
@@ -103,36 +103,34 @@ class PasswordExpiryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., HttpResponse], *args: object
+    ) -> HttpResponse | None:
         days = settings.PASSWORD_MAX_AGE_DAYS
         user = getattr(request, "user", None)
-        if days and user is not None and user.is_authenticated and not self._exempt(request):
-            now = timezone.now()
-            deadline = request.session.get(DEADLINE_KEY)
-            if deadline is None or now >= dt.datetime.fromisoformat(deadline):
-                # Read again before sending anyone away: the password may have been changed
-                # since the deadline was kept (the session outlives a password change).
-                deadline = _deadline(user, days=days).isoformat()
-                request.session[DEADLINE_KEY] = deadline
-            if now >= dt.datetime.fromisoformat(deadline):
-                messages.warning(
-                    request, _("您的密码已超过 %(days)d 天未修改,请先修改密码。") % {"days": days}
-                )
-                if getattr(request, "htmx", False):
-                    return HttpResponseClientRedirect(reverse("password_change"))
-                return redirect("password_change")
-        return self.get_response(request)
+        if not days or user is None or not user.is_authenticated or self._exempt(request):
+            return None
+        now = timezone.now()
+        deadline = request.session.get(DEADLINE_KEY)
+        if deadline is None or now >= dt.datetime.fromisoformat(deadline):
+            # Read again before sending anyone away: the password may have been changed
+            # since the deadline was kept (the session outlives a password change).
+            deadline = _deadline(user, days=days).isoformat()
+            request.session[DEADLINE_KEY] = deadline
+        if now < dt.datetime.fromisoformat(deadline):
+            return None
+        messages.warning(
+            request, _("您的密码已超过 %(days)d 天未修改,请先修改密码。") % {"days": days}
+        )
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(reverse("password_change"))
+        return redirect("password_change")
 
     @staticmethod
     def _exempt(request: HttpRequest) -> bool:
-        match = request.resolver_match
-        if match is None:
-            from django.urls import resolve
-            from django.urls.exceptions import Resolver404
-
-            try:
-                match = resolve(request.path_info)
-            except Resolver404:
-                return True
-        return match.url_name in EXEMPT or request.path.startswith(
+        match = request.resolver_match  # set by the time process_view runs
+        return (match is not None and match.url_name in EXEMPT) or request.path.startswith(
             (settings.STATIC_URL or "/static/", reverse("admin:index") + "logout", "/api/")
         )

@@ -1,8 +1,6 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from config.admin import AppendOnlyAdmin
 from tasks.models import Event, Responsibility, Task, WorkItem
 
 
@@ -32,19 +30,10 @@ class WorkItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(AppendOnlyAdmin):
     """Read only: the timeline is append-only."""
 
     list_display = ["created_at", "kind", "actor", "plan", "task", "from_value", "to_value"]
     list_filter = ["kind"]
     search_fields = ["reason", "task__title"]
     list_select_related = ["actor", "plan", "task"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

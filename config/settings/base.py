@@ -135,6 +135,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# One idea of the client's address for the lockout and the security log alike.
+AXES_CLIENT_IP_CALLABLE = "security.services.client_ip"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
