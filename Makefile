@@ -33,7 +33,7 @@ e2e: setup
 
 # bandit over the application; each finding kept is reviewed in place (# nosec and why).
 security-scan: setup
-	$(BIN)/bandit -q -c pyproject.toml -r agencies api config notifications ops plans reports security tasks
+	$(BIN)/bandit -q -c pyproject.toml -r agencies api config dashboards devdata meetings notifications ops plans reports security tasks
 
 # Timings against PostgreSQL: the importer, then national-scale data (docs/performance.md);
 # writes bench/results.json.
@@ -49,6 +49,7 @@ bench: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff check --fix .

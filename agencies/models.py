@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from config.constraints import enum_check
+from ops.db import enum_check
 
 
 class Level(models.TextChoices):

@@ -14,28 +14,22 @@ The rules, in the words of the design:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 
-from agencies.models import Membership, Role, Side
+from agencies.models import Agency, Membership, Role, Side
+from ops.errors import NotVisible
 
-if TYPE_CHECKING:
-    from plans.models import Plan
-    from reports.models import ProgressReport
-    from tasks.models import Task
+__all__ = ["NotVisible"]  # the getters of every app raise it as rules.NotVisible
+
+# The objects these rules judge (plans, tasks, reports) live in apps above this one: they are
+# read by their attributes, never imported.
+Plan = Task = ProgressReport = Any
 
 User = AbstractBaseUser | AnonymousUser
 
 _CACHE_ATTR = "_ipplan_memberships"
-
-
-class NotVisible(Http404):
-    """A permission-scoped getter found nothing the user may see: the object is missing or
-    outside their reach. Users get the same 404 either way; the security log records it as
-    a refusal."""
 
 
 def memberships_of(user: User) -> list[Membership]:
@@ -58,6 +52,13 @@ def has_role(user: User, role: str) -> bool:
     return any(m.role == role for m in memberships_of(user))
 
 
+def coordinated_agencies(user: User | None) -> list[Agency]:
+    """The agencies the user coordinates for: a plan they import is led by the first."""
+    if user is None:
+        return []
+    return [m.agency for m in memberships_of(user) if m.role == Role.COORDINATOR]
+
+
 def reads_everything(user: User) -> bool:
     """Superusers, and NIPA viewers: NIPA follows every province's plan."""
     if not user.is_authenticated:
@@ -67,61 +68,23 @@ def reads_everything(user: User) -> bool:
     return any(m.role == Role.VIEWER and m.agency.side == Side.NIPA for m in memberships_of(user))
 
 
-# --- visibility: querysets of what a user may read -------------------------------------
+# --- visibility -------------------------------------------------------------------------
+# What a user may read is a queryset method beside each model (`Plan.objects.visible_to`,
+# `Task.objects.visible_to`, `ProgressReport.objects.visible_to`), built on the facts above.
+# The checks below reach those methods through the object's own class, so this module, at
+# the bottom of the layers, imports none of the apps above it.
 
 
-def visible_plans(user: User) -> QuerySet[Plan]:
-    """Plans the user's agencies lead or carry a task or work item in; all for NIPA viewers."""
-    from plans.models import Plan
-    from tasks.models import Responsibility, WorkItem
-
-    plans = Plan.objects.all()
-    if reads_everything(user):
-        return plans
-    mine = agency_ids(user)
-    if not mine:
-        return plans.none()
-    carries = Responsibility.objects.filter(task__plan=OuterRef("pk"), agency_id__in=mine)
-    work = WorkItem.objects.filter(task__plan=OuterRef("pk"), agencies__in=mine)
-    return plans.filter(Q(lead_agency_id__in=mine) | Exists(carries) | Exists(work))
+def can_view_plan(user: User, plan: Any) -> bool:
+    return type(plan).objects.visible_to(user).filter(pk=plan.pk).exists()
 
 
-def visible_tasks(user: User) -> QuerySet[Task]:
-    """Every task of a visible plan: the plan is one document, read as a whole."""
-    from tasks.models import Task
-
-    if reads_everything(user):
-        return Task.objects.all()
-    return Task.objects.filter(plan__in=visible_plans(user))
-
-
-def visible_reports(user: User) -> QuerySet[ProgressReport]:
-    """Reports of plans the user's agency leads, of tasks it shares, or its own."""
-    from reports.models import ProgressReport
-    from tasks.models import Responsibility
-
-    reports = ProgressReport.objects.all()
-    if reads_everything(user):
-        return reports
-    mine = agency_ids(user)
-    if not mine:
-        return reports.none()
-    shares_task = Responsibility.objects.filter(task=OuterRef("task"), agency_id__in=mine)
-    return reports.filter(
-        Q(task__plan__lead_agency_id__in=mine) | Q(agency_id__in=mine) | Exists(shares_task)
-    )
-
-
-def can_view_plan(user: User, plan: Plan) -> bool:
-    return visible_plans(user).filter(pk=plan.pk).exists()
-
-
-def can_view_task(user: User, task: Task) -> bool:
+def can_view_task(user: User, task: Any) -> bool:
     return can_view_plan(user, task.plan)
 
 
-def can_view_report(user: User, report: ProgressReport) -> bool:
-    return visible_reports(user).filter(pk=report.pk).exists()
+def can_view_report(user: User, report: Any) -> bool:
+    return type(report).objects.visible_to(user).filter(pk=report.pk).exists()
 
 
 # --- actions ------------------------------------------------------------------------------
@@ -161,11 +124,8 @@ def reporting_agency_ids(user: User) -> set[int]:
 
 
 def owes_report(task: Task, agency_id: int) -> bool:
-    """Whether the agency owes progress reports on the task (NIPA only if the plan says so)."""
-    responsibilities = task.responsibilities.filter(agency_id=agency_id)
-    if not task.plan.nipa_reports_required:
-        responsibilities = responsibilities.filter(side=Side.LOCAL)
-    return responsibilities.exists()
+    """Whether the agency owes progress reports on the task (the rule: `owing_reports`)."""
+    return task.responsibilities.owing_reports().filter(agency_id=agency_id).exists()
 
 
 def can_write_report(user: User, task: Task, agency_id: int) -> bool:

@@ -6,33 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 
-from agencies.models import Agency, Level, Membership, Region, Side
-
-
-def agency_get_or_create(
-    *,
-    name: str,
-    region: Region,
-    side: str = Side.LOCAL,
-    level: str | None = None,
-    short_name: str = "",
-    needs_review: bool = False,
-) -> Agency:
-    agency, _ = Agency.objects.get_or_create(
-        name=name,
-        defaults={
-            "region": region,
-            "side": side,
-            "level": level or _level_of(region),
-            "short_name": short_name,
-            "needs_review": needs_review,
-        },
-    )
-    return agency
-
-
-def _level_of(region: Region) -> str:
-    return region.level if region.level in Level.values else Level.PROVINCIAL
+from agencies.models import Agency, Membership
 
 
 @transaction.atomic

@@ -19,9 +19,9 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from ops.concurrency import Conflict
 from security.models import Kind
 from security.services import security_event_record
-from tasks.services.common import Conflict
 
 
 class PreconditionRequired(exceptions.APIException):

@@ -26,7 +26,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 from plans.importer.parse import parse_plan  # noqa: E402
-from plans.services import plan_import  # noqa: E402
+from tasks.services.plan_import import plan_import  # noqa: E402
 
 REPEAT = 20
 

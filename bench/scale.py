@@ -51,13 +51,15 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from agencies.models import Agency, Membership, Role, Side  # noqa: E402
 from api.tokens import token_issue  # noqa: E402
 from config.celery import app as celery_app  # noqa: E402
+from dashboards.models import Rollup  # noqa: E402
+from dashboards.rollups import rollup_build  # noqa: E402
+from devdata.scale import SCALE_PREFIX, scale_data_exists, scale_data_generate  # noqa: E402
+from meetings.models import MeetingPack, PackPart  # noqa: E402
+from meetings.packs.services import pack_request  # noqa: E402
+from notifications.reminders import reminders_send  # noqa: E402
 from ops.page_cache import ROLLUP_VERSION_KEY, data_version_bump  # noqa: E402
-from ops.scale import SCALE_PREFIX, scale_data_exists, scale_data_generate  # noqa: E402
 from plans.models import Plan  # noqa: E402
-from reports.models import MeetingPack, PackPart, ReportingPeriod, Rollup  # noqa: E402
-from reports.packs.services import pack_request  # noqa: E402
-from reports.reminders import reminders_send  # noqa: E402
-from reports.rollups import rollup_build  # noqa: E402
+from reports.models import ReportingPeriod  # noqa: E402
 from reports.selectors import outstanding_reports  # noqa: E402
 from tasks.models import Task  # noqa: E402
 
@@ -352,15 +354,15 @@ def rollup_history(as_of: dt.date) -> int:
     listed = ", ".join(f'"{c}"' for c in columns)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO reports_rollup ({listed}, as_of)"  # noqa: S608 - model column names
-            f" SELECT {listed}, %s::date - k FROM reports_rollup"
+            f"INSERT INTO dashboards_rollup ({listed}, as_of)"  # noqa: S608 - model column names
+            f" SELECT {listed}, %s::date - k FROM dashboards_rollup"
             f" CROSS JOIN generate_series(1, %s) AS k"
             f" WHERE batch = 'nightly' AND scope = 'plan' AND as_of = %s"
             f" ON CONFLICT DO NOTHING",
             [as_of, TREND_HISTORY_DAYS - 1, as_of],
         )
         added = cursor.rowcount
-        cursor.execute("ANALYZE reports_rollup")  # as autovacuum would after such a load
+        cursor.execute("ANALYZE dashboards_rollup")  # as autovacuum would after such a load
     data_version_bump(ROLLUP_VERSION_KEY)  # nightly rows written behind the rollup's back
     return added
 
@@ -373,7 +375,7 @@ def reminders(as_of: dt.date) -> dict[str, Any]:
     published = redis.Redis.from_url(REDIS).llen("celery")
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE reports_reminder, notifications_notification, notifications_delivery,"
+            "TRUNCATE notifications_reminder, notifications_notification, notifications_delivery,"
             " ops_outboxmessage"
         )
     redis.Redis.from_url(REDIS).flushdb()

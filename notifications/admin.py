@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from notifications.models import Delivery, Notification
+from notifications.models import Delivery, Notification, Reminder
+from ops.admin_bases import ReadOnlyAdmin
 
 
 @admin.register(Notification)
@@ -26,3 +27,10 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: object) -> bool:
         return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["task", "agency", "period", "step", "escalated", "created_at", "sent_at"]
+    list_filter = ["step", "escalated", "period__plan"]
+    list_select_related = ["task", "agency", "period"]

@@ -11,7 +11,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from config.constraints import enum_check
+from agencies.models import Agency
+from ops.db import enum_check
+from reports.models import ReportingPeriod
+from tasks.models import Task
 
 
 class Kind(models.TextChoices):
@@ -106,3 +109,39 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.address}: {self.subject}"
+
+
+class Reminder(models.Model):
+    """One reminder step (7 days before, 1 day before, due day, each overdue step) for one
+    expected report. The unique key makes each step exist once, ever; `sent_at` is claimed
+    by compare-and-set, so a re-run or a retried job sends nothing twice."""
+
+    task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.CASCADE)
+    agency = models.ForeignKey(Agency, verbose_name=_("报送单位"), on_delete=models.CASCADE)
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("报送周期"), on_delete=models.CASCADE
+    )
+    step = models.CharField(_("提醒节点"), max_length=16)  # before_7, due, overdue_2 …
+    escalated = models.BooleanField(_("已督办至牵头单位"), default=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("催报提醒")
+        verbose_name_plural = _("催报提醒")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "agency", "period", "step"], name="reminder_once_per_step"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="reminder_pending_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.agency} · {self.period} · {self.step}"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from config.admin import ReadOnlyAdmin
+from ops.admin_bases import ReadOnlyAdmin
 from ops.models import JobRun, OutboxMessage
 
 

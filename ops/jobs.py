@@ -5,9 +5,11 @@ from __future__ import annotations
 from celery import shared_task
 
 from ops.outbox import outbox_relay as relay
+from ops.retry import RetryingTask
 
 
-@shared_task(name="ops.outbox_relay", acks_late=True, ignore_result=True)
+@shared_task(name="ops.outbox_relay", base=RetryingTask, max_retries=0, ignore_result=True)
 def outbox_relay() -> int:
-    """Every minute from beat: hand waiting messages to the broker. Idempotent."""
+    """Every minute from beat: hand waiting messages to the broker. Idempotent; a failed
+    relay is not retried, the next minute's is."""
     return relay()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from config.constraints import enum_check
+from ops.db import enum_check
 
 
 class Outcome(models.TextChoices):

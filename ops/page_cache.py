@@ -27,9 +27,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import get_language
-
-from notifications.selectors import unread_count
 
 VERSION_KEY = "page-cache:data-version"
 # The apps whose rows appear on cached pages (memberships and users decide who sees what).
@@ -135,7 +134,7 @@ def cached_page(view: View) -> View:
             "page-cache",
             request,
             request.session.session_key or "",
-            str(unread_count(user=request.user)),
+            str(_user_state(request)),
             request.headers.get("HX-Request", ""),
             request.headers.get("HX-Target", ""),
         )
@@ -184,3 +183,9 @@ def cached_api_list(method: View) -> View:
         return response
 
     return wrapped
+
+
+def _user_state(request: HttpRequest) -> object:
+    """What else a user's page shows that changes without a write to the tracked apps (the
+    bell's unread count): settings.PAGE_CACHE_USER_STATE names it, so ops imports no app."""
+    return import_string(settings.PAGE_CACHE_USER_STATE)(user=request.user)

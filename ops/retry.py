@@ -1,14 +1,13 @@
-"""The transient errors our jobs retry, and the backoff between attempts.
+"""The transient errors our jobs retry, and the Celery task base that retries them.
 
-Only these are retried: anything else is a bug or bad data, fails the job loudly and is
-logged in JobRun / the worker log, instead of being retried forever or swallowed.
+Only these are retried, by Celery's own `autoretry_for` with exponential backoff and jitter:
+anything else is a bug or bad data, fails the job loudly and is logged in JobRun / the worker
+log, instead of being retried forever or swallowed.
 """
 
 from __future__ import annotations
 
-import random
-from collections.abc import Callable
-from typing import TypeVar
+from typing import Any
 
 from celery import Task
 from django.db import InterfaceError, OperationalError, connection
@@ -16,29 +15,21 @@ from django.db import InterfaceError, OperationalError, connection
 # A database that restarts or drops the connection (failover, maintenance) raises these.
 TRANSIENT_DB_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
 
-BACKOFF_BASE_SECONDS = 2
-BACKOFF_MAX_SECONDS = 600
 
+class RetryingTask(Task):
+    """Base of every job: acknowledged late (a worker killed mid-run leaves the message to be
+    delivered again, and every job is idempotent), transient database errors retried with
+    backoff 2, 4, 8 … seconds (jittered, at most ten minutes)."""
 
-def retry_countdown(retries: int) -> float:
-    """Exponential backoff with jitter: 2, 4, 8 … seconds, at most ten minutes."""
-    delay = min(BACKOFF_BASE_SECONDS * 2**retries, BACKOFF_MAX_SECONDS)
-    return delay * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security  # nosec B311
+    abstract = True
+    acks_late = True
+    reject_on_worker_lost = True
+    autoretry_for = TRANSIENT_DB_ERRORS
+    retry_backoff = 2
+    retry_backoff_max = 600
+    retry_jitter = True
+    max_retries = 8
 
-
-def forget_broken_connection() -> None:
-    """Drop a connection the database closed under us, so the retry opens a fresh one."""
-    connection.close()
-
-
-T = TypeVar("T")
-
-
-def retrying(task: Task, action: Callable[[], T]) -> T:
-    """`action()` inside a job: a transient database error drops the broken connection and
-    retries the job with backoff; anything else fails it."""
-    try:
-        return action()
-    except TRANSIENT_DB_ERRORS as exc:
-        forget_broken_connection()
-        raise task.retry(exc=exc, countdown=retry_countdown(task.request.retries)) from exc
+    def on_retry(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        # The database closed the connection under us: the retry must open a fresh one.
+        connection.close()

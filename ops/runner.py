@@ -1,7 +1,8 @@
 """Run a named job once: under its advisory lock, logged in JobRun with its counts.
 
 The scheduled Celery tasks and `manage.py run_job` both come through here, so a manual run
-beside a scheduled one (or two beat processes) never overlap.
+beside a scheduled one (or two beat processes) never overlap. Each app registers its jobs in
+its own `jobs.py` with `scheduled_job`: this module names no domain app.
 """
 
 from __future__ import annotations
@@ -11,22 +12,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from celery import Task
+from celery import Task, shared_task
 from django.db import DatabaseError
 from django.utils import timezone
-from django.utils.module_loading import import_string
+from django.utils.module_loading import autodiscover_modules
 
 from ops.locks import advisory_lock
 from ops.models import JobRun, Outcome
-from ops.retry import retrying
+from ops.retry import RetryingTask
 
-# NAME → the service that does the work: `(*, as_of: date) -> dict[str, int]`.
-JOBS: dict[str, str] = {
-    "reminders": "reports.reminders.reminders_send",
-    "rollup": "reports.rollups.rollup_build",
-    "security_purge": "security.services.security_log_purge",
-    "packs_resume": "reports.packs.services.packs_resume",
-}
+Service = Callable[..., dict[str, int]]  # `(*, as_of: date) -> counts`
+
+# NAME → the service that does the work, filled by the apps' jobs modules.
+JOBS: dict[str, Service] = {}
 
 
 class UnknownJob(ValueError):
@@ -44,10 +42,27 @@ class JobResult:
         return {"job": self.job, "as_of": self.as_of.isoformat(), **self.counts}
 
 
-def job_service(name: str) -> Callable[..., dict[str, int]]:
-    if name not in JOBS:
+def scheduled_job(*, name: str, task_name: str, service: Service) -> Task:
+    """Register `service` as job `name` and return the Celery task beat calls for it."""
+    JOBS[name] = service
+
+    @shared_task(name=task_name, base=RetryingTask)
+    def run(as_of: str | None = None) -> dict[str, Any]:
+        day = dt.date.fromisoformat(as_of) if as_of else None
+        return job_run(name=name, as_of=day).as_json()
+
+    return run
+
+
+def job_names() -> list[str]:
+    autodiscover_modules("jobs")
+    return sorted(JOBS)
+
+
+def job_service(name: str) -> Service:
+    if name not in job_names():
         raise UnknownJob(name)
-    return import_string(JOBS[name])
+    return JOBS[name]
 
 
 def job_run(*, name: str, as_of: dt.date | None = None) -> JobResult:
@@ -83,9 +98,3 @@ def _finish(run: JobRun, outcome: str, counts: dict[str, int], *, error: str = "
         # abandoned. The original error is what the caller needs to see, not this one.
         if outcome == Outcome.SUCCEEDED:
             raise
-
-
-def job_run_retrying(task: Task, *, name: str, as_of: str | None) -> dict[str, Any]:
-    """The body of a scheduled job's Celery task: `as_of` as beat or run_job passes it."""
-    day = dt.date.fromisoformat(as_of) if as_of else None
-    return retrying(task, lambda: job_run(name=name, as_of=day).as_json())

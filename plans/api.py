@@ -3,24 +3,12 @@ plans come in through the importer, meetings through the secretary's pages."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, viewsets
-from rest_framework.request import Request
-from rest_framework.response import Response
 
-from agencies import rules
-from plans.models import Decision, Indicator, IndicatorValue, Meeting, Plan, Section
-
-PLAN_FILTER = [OpenApiParameter("plan", OpenApiTypes.INT)]
-
-
-def _by_plan(request: Request, queryset: QuerySet, field: str = "plan_id") -> QuerySet:
-    value = request.query_params.get("plan", "")
-    return queryset.filter(**{field: int(value)}) if value.isdigit() else queryset
+from plans.filters import IndicatorFilterSet, SectionFilterSet
+from plans.models import Indicator, IndicatorValue, Plan, Section
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -55,7 +43,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Plan]:
         return (
-            rules.visible_plans(self.request.user)
+            Plan.objects.visible_to(self.request.user)
             .select_related("region", "lead_agency")
             .order_by("region__name", "pk")
         )
@@ -68,13 +56,14 @@ class SectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-@extend_schema(parameters=PLAN_FILTER)
 class SectionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SectionSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = SectionFilterSet
 
     def get_queryset(self) -> QuerySet[Section]:
-        sections = Section.objects.filter(plan__in=rules.visible_plans(self.request.user))
-        return _by_plan(self.request, sections).order_by("plan_id", "order")
+        sections = Section.objects.filter(plan__in=Plan.objects.visible_to(self.request.user))
+        return sections.order_by("plan_id", "order")
 
 
 class IndicatorValueSerializer(serializers.ModelSerializer):
@@ -104,56 +93,13 @@ class IndicatorSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-@extend_schema(parameters=PLAN_FILTER)
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = IndicatorSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = IndicatorFilterSet
 
     def get_queryset(self) -> QuerySet[Indicator]:
         indicators = Indicator.objects.filter(
-            plan__in=rules.visible_plans(self.request.user)
+            plan__in=Plan.objects.visible_to(self.request.user)
         ).prefetch_related("values")
-        return _by_plan(self.request, indicators).order_by("plan_id", "order", "pk")
-
-
-class DecisionSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Decision
-        fields = ["id", "order", "text", "work_item"]
-        read_only_fields = fields
-
-
-class MeetingSerializer(serializers.ModelSerializer):
-    plan = serializers.IntegerField(source="committee.plan_id", read_only=True)
-    decisions = DecisionSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Meeting
-        fields = [
-            "id",
-            "plan",
-            "committee",
-            "title",
-            "held_on",
-            "place",
-            "agenda",
-            "attendees",
-            "frozen_at",
-            "decisions",
-        ]
-        read_only_fields = fields
-
-
-@extend_schema(parameters=PLAN_FILTER)
-class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = MeetingSerializer
-
-    def get_queryset(self) -> QuerySet[Meeting]:
-        meetings = (
-            Meeting.objects.filter(committee__plan__in=rules.visible_plans(self.request.user))
-            .select_related("committee")
-            .prefetch_related("decisions", "attendees")
-        )
-        return _by_plan(self.request, meetings, "committee__plan_id").order_by("-held_on", "-pk")
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        return indicators.order_by("plan_id", "order", "pk")

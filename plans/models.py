@@ -5,16 +5,32 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from agencies import rules
 from agencies.models import Agency, Region
-from config.constraints import enum_check
+from ops.db import enum_check
 
 
 class PlanKind(models.TextChoices):
     JOINT = "joint", _("共建方案")
     IMPLEMENTATION = "implementation", _("实施意见")
     WORK_POINTS = "work_points", _("工作要点")
+
+
+class PlanQuerySet(models.QuerySet["Plan"]):
+    def visible_to(self, user: rules.User) -> PlanQuerySet:
+        """Plans the user's agencies lead or carry a task or work item in; all for NIPA
+        viewers. Read through the reverse relations, so the plans app imports no task model."""
+        if rules.reads_everything(user):
+            return self.all()
+        mine = rules.agency_ids(user)
+        if not mine:
+            return self.none()
+        carries = Plan.objects.filter(tasks__responsibilities__agency_id__in=mine).values("pk")
+        works = Plan.objects.filter(tasks__work_items__agencies__in=mine).values("pk")
+        return self.filter(Q(lead_agency_id__in=mine) | Q(pk__in=carries) | Q(pk__in=works))
 
 
 class Plan(models.Model):
@@ -56,6 +72,8 @@ class Plan(models.Model):
     is_demo = models.BooleanField(_("演示数据"), default=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("方案")
@@ -192,109 +210,3 @@ class GuaranteeMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}{self.title}"
-
-
-class Committee(models.Model):
-    """强省建设委员会: the joint committee of one plan."""
-
-    plan = models.OneToOneField(
-        Plan, verbose_name=_("方案"), on_delete=models.CASCADE, related_name="committee"
-    )
-    name = models.CharField(_("名称"), max_length=200)
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("成员"),
-        through="CommitteeMember",
-        related_name="committees",
-    )
-
-    class Meta:
-        verbose_name = _("委员会")
-        verbose_name_plural = _("委员会")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class CommitteeMember(models.Model):
-    committee = models.ForeignKey(Committee, verbose_name=_("委员会"), on_delete=models.CASCADE)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE
-    )
-    agency = models.ForeignKey(Agency, verbose_name=_("单位"), on_delete=models.PROTECT)
-    position = models.CharField(_("职务"), max_length=100, blank=True)
-
-    class Meta:
-        verbose_name = _("委员会成员")
-        verbose_name_plural = _("委员会成员")
-        constraints = [
-            models.UniqueConstraint(fields=["committee", "user"], name="committee_member_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.committee} · {self.user}"
-
-
-class Meeting(models.Model):
-    """年度工作会议 of a committee."""
-
-    committee = models.ForeignKey(
-        Committee, verbose_name=_("委员会"), on_delete=models.CASCADE, related_name="meetings"
-    )
-    title = models.CharField(_("名称"), max_length=200)
-    held_on = models.DateField(_("会议日期"))
-    place = models.CharField(_("地点"), max_length=200, blank=True)
-    agenda = models.TextField(_("议程"), blank=True)
-    attendees = models.ManyToManyField(
-        Agency, verbose_name=_("参会单位"), blank=True, related_name="meetings"
-    )
-    frozen_at = models.DateTimeField(_("数据冻结时间"), null=True, blank=True)
-    # What the meeting pack shows, captured when the rollup is frozen: the pack is rendered
-    # from it, so a pack generated again has the same content (a trigger keeps it unchanged).
-    pack_data = models.JSONField(_("会议材料数据"), null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("会议")
-        verbose_name_plural = _("会议")
-        ordering = ["committee", "-held_on"]
-        indexes = [models.Index(fields=["committee", "held_on"], name="meeting_date_idx")]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class Decision(models.Model):
-    """议定事项: what the meeting decided. Each one becomes a work item, tracked until closed,
-    and the next meeting's pack reports on it."""
-
-    meeting = models.ForeignKey(
-        Meeting, verbose_name=_("会议"), on_delete=models.CASCADE, related_name="decisions"
-    )
-    order = models.PositiveIntegerField(_("顺序"))
-    text = models.TextField(_("议定事项"))
-    work_item = models.OneToOneField(
-        "tasks.WorkItem",
-        verbose_name=_("工作要点"),
-        on_delete=models.PROTECT,
-        related_name="decision",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("记录人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("议定事项")
-        verbose_name_plural = _("议定事项")
-        ordering = ["meeting", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["meeting", "order"], name="decision_unique_order")
-        ]
-
-    def __str__(self) -> str:
-        return self.text[:50]

@@ -44,12 +44,6 @@ class AgencyResolver:
                 return self._aliases[name]
         return self._by_name.get(candidate)
 
-    def remember(self, *, agency: Agency, written: str) -> None:
-        """An agency created or chosen during this import answers later lookups too."""
-        self._by_name[agency.name] = agency
-        if written:
-            self._aliases[written] = agency
-
     def suggestions(self, *, candidate: str, limit: int = 3) -> list[Agency]:
         """Agencies of the region (and NIPA) whose names look like an unknown name."""
         pool = Agency.objects.filter(region__in=self.region.lineage()).only("id", "name")

@@ -1,9 +1,7 @@
-"""Writes for plans: importing an official document, and revising a plan from a new text.
-
-An import either completes or leaves no trace (one transaction). The same document again
-(same sha256) changes nothing; a revised text of a known plan (same document number, or same
-title in the same region) updates titles, texts and responsibilities in place, and never
-deletes a report or an event.
+"""The plan's side of importing an official document: the preview (names resolved, changes
+listed), and the writes of the document itself (region, agencies, the plan row, sections,
+indicators, guarantee measures). The tasks and their responsibilities are written by
+`tasks/services/plan_import.py`, which runs the whole import in one transaction.
 """
 
 from __future__ import annotations
@@ -12,15 +10,12 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyAlias, Level, Region, Side
 from plans.importer.parse import ParsedPlan
 from plans.models import GuaranteeMeasure, Indicator, Plan, PlanKind, Section, SectionKind
 from plans.resolve import AgencyResolver
-from tasks.events import event_record
-from tasks.models import EventKind, Responsibility, Task
 
 
 class PlanImportError(Exception):
@@ -66,14 +61,6 @@ class ImportPreview:
         if self.region is not None:
             data["region"] = self.region.name
         return data
-
-
-@dataclass
-class ImportOutcome:
-    plan: Plan
-    created: bool
-    changed: bool
-    changes: list[str]
 
 
 def document_sha256(text: str) -> str:
@@ -171,6 +158,66 @@ def _resolved_name(names: dict[tuple[str, str], ResolvedName], written: str, can
 # --- writing ----------------------------------------------------------------------------
 
 
+def plan_import_prepare(
+    *, preview: ImportPreview, actor: AbstractBaseUser | None, name_choices: dict[str, int] | None
+) -> dict[tuple[str, str], Agency]:
+    """The region and an agency for every name, the coordinator's corrections applied."""
+    region = _region_ensure(preview.parsed)
+    if name_choices and actor is not None:
+        unknown_names_map(preview=preview, actor=actor, choices=name_choices)
+    return _agencies_ensure(preview, region)
+
+
+def plan_document_create(
+    *,
+    preview: ImportPreview,
+    text: str,
+    actor: AbstractBaseUser | None,
+    agencies: dict[tuple[str, str], Agency],
+    lead_agency: Agency | None,
+    kind: str | None,
+) -> tuple[Plan, dict[str, Section]]:
+    """The plan row with its sections, indicators and guarantee measures."""
+    parsed = preview.parsed
+    region = Region.objects.get(name=parsed.region)
+    period_start, period_end = _period(parsed)
+    plan = Plan.objects.create(
+        code=_plan_code(parsed, region, period_start),
+        title=parsed.title or _("未命名方案"),
+        kind=kind or parsed.kind or PlanKind.JOINT,
+        issuers=list(parsed.issuers),
+        doc_number=parsed.doc_number or "",
+        issued_on=parsed.issued_on,
+        region=region,
+        lead_agency=lead_agency or _lead_agency(preview, agencies),
+        period_start=period_start,
+        period_end=period_end,
+        source_text=text,
+        source_sha256=preview.sha256,
+        imported_by=actor,
+    )
+    sections = _sections_write(plan, parsed)
+    _indicators_write(plan, parsed)
+    _guarantees_write(plan, parsed)
+    return plan, sections
+
+
+def plan_document_revise(*, plan: Plan, preview: ImportPreview, text: str) -> dict[str, Section]:
+    """Update the plan row, indicators and guarantee measures in place from a new text."""
+    parsed = preview.parsed
+    plan.title = parsed.title or plan.title
+    plan.source_text = text
+    plan.source_sha256 = preview.sha256
+    if parsed.doc_number:
+        plan.doc_number = parsed.doc_number
+    if parsed.issued_on:
+        plan.issued_on = parsed.issued_on
+    plan.save()
+    _indicators_write(plan, parsed)
+    _guarantees_write(plan, parsed)
+    return {section.label: section for section in plan.sections.all()}
+
+
 def _plan_code(parsed: ParsedPlan, region: Region, period_start: int) -> str:
     """A short readable code: the province's ISO code and the first year (`hi-2022`)."""
     province = next((r for r in reversed(region.lineage()) if r.code and r.code != "cn"), None)
@@ -263,70 +310,6 @@ def _lead_agency(preview: ImportPreview, agencies: dict[tuple[str, str], Agency]
     return by_id[best]
 
 
-@transaction.atomic
-def plan_import(
-    *,
-    parsed: ParsedPlan,
-    text: str,
-    actor: AbstractBaseUser | None,
-    lead_agency: Agency | None = None,
-    kind: str | None = None,
-    name_choices: dict[str, int] | None = None,
-) -> ImportOutcome:
-    """Create the plan (or revise it) in one transaction: all of it, or nothing.
-
-    `name_choices` maps unknown names (by index in the preview) to existing agencies."""
-    preview = plan_preview(parsed=parsed, text=text)
-    if preview.unchanged:
-        return ImportOutcome(preview.existing, created=False, changed=False, changes=[])
-    region = _region_ensure(parsed)
-    if name_choices and actor is not None:
-        unknown_names_map(preview=preview, actor=actor, choices=name_choices)
-    agencies = _agencies_ensure(preview, region)
-    if preview.existing is not None:
-        plan = preview.existing
-        _plan_revise(plan, preview, agencies, text, actor)
-        return ImportOutcome(plan, created=False, changed=True, changes=preview.changes)
-    period_start, period_end = _period(parsed)
-    plan = Plan.objects.create(
-        code=_plan_code(parsed, region, period_start),
-        title=parsed.title or _("未命名方案"),
-        kind=kind or parsed.kind or PlanKind.JOINT,
-        issuers=list(parsed.issuers),
-        doc_number=parsed.doc_number or "",
-        issued_on=parsed.issued_on,
-        region=region,
-        lead_agency=lead_agency or _lead_agency(preview, agencies),
-        period_start=period_start,
-        period_end=period_end,
-        source_text=text,
-        source_sha256=preview.sha256,
-        imported_by=actor,
-    )
-    sections = _sections_write(plan, parsed)
-    for ptask in parsed.tasks:
-        task = Task.objects.create(
-            plan=plan,
-            section=sections.get(ptask.section),
-            number=ptask.number,
-            label=ptask.label,
-            title=ptask.title,
-            body=ptask.text,
-            non_exhaustive=ptask.non_exhaustive,
-        )
-        _responsibilities_write(task, ptask, agencies)
-    _indicators_write(plan, parsed)
-    _guarantees_write(plan, parsed)
-    event_record(
-        actor=actor,
-        kind=EventKind.PLAN_IMPORTED,
-        plan=plan,
-        to_value=plan.title[:200],
-        data={"sha256": preview.sha256, "tasks": len(parsed.tasks), "warnings": parsed.warnings},
-    )
-    return ImportOutcome(plan, created=True, changed=True, changes=[])
-
-
 def _period(parsed: ParsedPlan) -> tuple[int, int]:
     start = parsed.issued_on.year if parsed.issued_on else None
     years = [i.year for i in parsed.indicators if i.year]
@@ -363,23 +346,6 @@ def _section_kind(title: str) -> str:
     return SectionKind.GENERAL
 
 
-def _responsibilities_write(task: Task, ptask, agencies: dict[tuple[str, str], Agency]) -> None:
-    seen: set[int] = set()
-    for order, resp in enumerate(ptask.responsibilities):
-        agency = agencies[(resp.written, resp.name)]
-        if agency.pk in seen:  # named twice (e.g. on both sides): the first mention counts
-            continue
-        seen.add(agency.pk)
-        Responsibility.objects.create(
-            task=task,
-            agency=agency,
-            side=resp.side,
-            role=resp.role,
-            order=order,
-            written=resp.written,
-        )
-
-
 def _indicators_write(plan: Plan, parsed: ParsedPlan) -> None:
     for order, ind in enumerate(parsed.indicators):
         Indicator.objects.update_or_create(
@@ -405,72 +371,6 @@ def _guarantees_write(plan: Plan, parsed: ParsedPlan) -> None:
             body=getattr(measure, "body", ""),
             order=order,
         )
-
-
-def _plan_revise(
-    plan: Plan,
-    preview: ImportPreview,
-    agencies: dict[tuple[str, str], Agency],
-    text: str,
-    actor: AbstractBaseUser | None,
-) -> None:
-    """Update in place: tasks by number; never delete a task, a report or an event."""
-    parsed = preview.parsed
-    plan.title = parsed.title or plan.title
-    plan.source_text = text
-    plan.source_sha256 = preview.sha256
-    if parsed.doc_number:
-        plan.doc_number = parsed.doc_number
-    if parsed.issued_on:
-        plan.issued_on = parsed.issued_on
-    plan.save()
-    sections = {s.label: s for s in plan.sections.all()}
-    current = {t.number: t for t in plan.tasks.prefetch_related("responsibilities__agency")}
-    for ptask in parsed.tasks:
-        task = current.get(ptask.number)
-        if task is None:
-            task = Task.objects.create(
-                plan=plan,
-                section=sections.get(ptask.section),
-                number=ptask.number,
-                label=ptask.label,
-                title=ptask.title,
-                body=ptask.text,
-                non_exhaustive=ptask.non_exhaustive,
-            )
-            _responsibilities_write(task, ptask, agencies)
-            continue
-        task.title, task.body = ptask.title, ptask.text
-        task.non_exhaustive = ptask.non_exhaustive
-        task.save(update_fields=["title", "body", "non_exhaustive"])
-        old = [(r.agency_id, r.role) for r in task.responsibilities.all()]
-        new = [(agencies[(r.written, r.name)].pk, r.role) for r in ptask.responsibilities]
-        if old != new:
-            before = "、".join(f"{r.agency.name}({r.role})" for r in task.responsibilities.all())
-            task.responsibilities.all().delete()
-            _responsibilities_write(task, ptask, agencies)
-            after = "、".join(
-                f"{r.agency.name}({r.role})" for r in task.responsibilities.select_related("agency")
-            )
-            event_record(
-                actor=actor,
-                kind=EventKind.RESPONSIBILITY_CHANGED,
-                plan=plan,
-                task=task,
-                from_value=before[:200],
-                to_value=after[:200],
-                reason=_("方案修订"),
-                data={"before": before, "after": after},
-            )
-    _indicators_write(plan, parsed)
-    _guarantees_write(plan, parsed)
-    event_record(
-        actor=actor,
-        kind=EventKind.PLAN_REVISED,
-        plan=plan,
-        to_value=plan.title[:200],
-        data={"sha256": preview.sha256, "changes": preview.changes},
-    )
 
 
 def unknown_names_map(

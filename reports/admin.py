@@ -1,14 +1,6 @@
 from django.contrib import admin
 
-from config.admin import AppendOnlyAdmin, ReadOnlyAdmin
-from reports.models import (
-    Attachment,
-    MeetingPack,
-    ProgressReport,
-    Reminder,
-    ReportingPeriod,
-    Rollup,
-)
+from reports.models import Attachment, ProgressReport, ReportingPeriod
 
 
 @admin.register(ReportingPeriod)
@@ -39,25 +31,3 @@ class ProgressReportAdmin(admin.ModelAdmin):
 class AttachmentAdmin(admin.ModelAdmin):
     list_display = ["original_name", "report", "size", "uploaded_at"]
     readonly_fields = ["sha256", "size", "content_type"]
-
-
-@admin.register(Reminder)
-class ReminderAdmin(ReadOnlyAdmin):
-    list_display = ["task", "agency", "period", "step", "escalated", "created_at", "sent_at"]
-    list_filter = ["step", "escalated", "period__plan"]
-    list_select_related = ["task", "agency", "period"]
-
-
-@admin.register(Rollup)
-class RollupAdmin(AppendOnlyAdmin):
-    list_display = ["as_of", "batch", "plan", "scope_key", "tasks_total", "reports_missing"]
-    list_filter = ["batch", "scope", "plan"]
-    date_hierarchy = "as_of"
-    list_select_related = ["plan"]
-
-
-@admin.register(MeetingPack)
-class MeetingPackAdmin(ReadOnlyAdmin):
-    list_display = ["plan", "meeting", "state", "progress", "created_at", "finished_at"]
-    list_filter = ["state", "plan"]
-    list_select_related = ["plan", "meeting"]

@@ -1,16 +1,16 @@
 """API of the reports app: reporting periods, progress reports (create, update the draft,
-submit / accept / return), their attachments, and the rollups. Same rules and services as
+submit / accept / return), their attachments, Same rules and services as
 the browser; a report's task, agency and period are set once, at creation."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -19,24 +19,18 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from agencies import rules
 from agencies.models import Agency
 from api.etag import required_version, with_etag
 from ops.page_cache import cached_api_list
+from plans.models import Plan
 from reports import services
-from reports.models import Attachment, ProgressReport, ReportingPeriod, Rollup
+from reports.filters import EventFilterSet, PeriodFilterSet, ReportFilterSet
+from reports.models import Attachment, ProgressReport, ReportingPeriod
 from reports.selectors import get_attachment_for_user, get_report_for_user
 from reports.services import REPORT_FIELDS
+from tasks.models import Event, Task
 
 IF_MATCH = OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER)
-
-
-def _int_params(request: Request, queryset: QuerySet, names: dict[str, str]) -> QuerySet:
-    for name, field in names.items():
-        value = request.query_params.get(name, "")
-        if value.isdigit():
-            queryset = queryset.filter(**{field: int(value)})
-    return queryset
 
 
 class PeriodSerializer(serializers.ModelSerializer):
@@ -48,16 +42,13 @@ class PeriodSerializer(serializers.ModelSerializer):
 
 class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PeriodSerializer
-
-    @extend_schema(parameters=[OpenApiParameter("plan", OpenApiTypes.INT)])
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PeriodFilterSet
 
     def get_queryset(self) -> QuerySet[ReportingPeriod]:
-        periods = ReportingPeriod.objects.filter(plan__in=rules.visible_plans(self.request.user))
-        return _int_params(self.request, periods, {"plan": "plan_id"}).order_by(
-            "plan_id", "starts_on"
-        )
+        return ReportingPeriod.objects.filter(
+            plan__in=Plan.objects.visible_to(self.request.user)
+        ).order_by("plan_id", "starts_on")
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -119,26 +110,16 @@ class ReportViewSet(
 ):
     serializer_class = ReportSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ReportFilterSet
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(name, OpenApiTypes.INT)
-            for name in ("task", "agency", "period", "plan")
-        ]
-    )
+    # Kept per full URL, so per query string: each filter has its own copy.
     @cached_api_list
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[ProgressReport]:
-        reports = rules.visible_reports(self.request.user)
-        names = {
-            "task": "task_id",
-            "agency": "agency_id",
-            "period": "period_id",
-            "plan": "task__plan_id",
-        }
-        return _int_params(self.request, reports, names).order_by(
+        return ProgressReport.objects.visible_to(self.request.user).order_by(
             "period_id", "task_id", "agency_id"
         )
 
@@ -154,7 +135,7 @@ class ReportViewSet(
         incoming = ReportSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        task = get_object_or_404(rules.visible_tasks(request.user), pk=data["task"].pk)
+        task = get_object_or_404(Task.objects.visible_to(request.user), pk=data["task"].pk)
         period = get_object_or_404(ReportingPeriod, pk=data["period"].pk, plan=task.plan)
         report = services.report_save_draft(
             actor=request.user,
@@ -224,7 +205,7 @@ class ReportViewSet(
         return with_etag(Response(ReportSerializer(report).data), report.version)
 
     @extend_schema(request=None, responses=AttachmentSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="attachments")
+    @action(detail=True, methods=["get"], url_path="attachments", filter_backends=[])
     def attachments(self, request: Request, pk: str | None = None) -> Response:
         report = self.get_object()
         return Response(AttachmentSerializer(report.attachments.all(), many=True).data)
@@ -267,43 +248,47 @@ class AttachmentViewSet(viewsets.GenericViewSet):
         return response
 
 
-class RollupSerializer(serializers.ModelSerializer):
+# The timeline API lives here, not in tasks/: a report's events are read by who may read the
+# report, a rule of this app.
+class EventSerializer(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+
     class Meta:
-        model = Rollup
-        exclude = ["computed_at"]
-        read_only_fields = [f.name for f in Rollup._meta.fields]
-
-
-class RollupViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = RollupSerializer
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("plan", OpenApiTypes.INT),
-            OpenApiParameter(
-                "scope", OpenApiTypes.STR, enum=["plan", "section", "agency", "indicator"]
-            ),
-            OpenApiParameter("as_of", OpenApiTypes.DATE),
-            OpenApiParameter("batch", OpenApiTypes.STR),
+        model = Event
+        fields = [
+            "id",
+            "created_at",
+            "actor",
+            "actor_name",
+            "kind",
+            "plan",
+            "task",
+            "work_item",
+            "report",
+            "from_value",
+            "to_value",
+            "reason",
         ]
-    )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        read_only_fields = fields
 
-    def get_queryset(self) -> QuerySet[Rollup]:
-        rows = Rollup.objects.filter(plan__in=rules.visible_plans(self.request.user))
-        rows = _int_params(self.request, rows, {"plan": "plan_id"})
-        params = self.request.query_params
-        if params.get("scope") in ("plan", "section", "agency", "indicator"):
-            rows = rows.filter(scope=params["scope"])
-        if params.get("batch"):
-            rows = rows.filter(batch=params["batch"][:32])
-        as_of = params.get("as_of", "")
-        if as_of:
-            try:
-                rows = rows.filter(as_of=dt.date.fromisoformat(as_of))
-            except ValueError:
-                raise serializers.ValidationError(
-                    {"as_of": [_("日期格式应为 YYYY-MM-DD。")]}
-                ) from None
-        return rows.order_by("-as_of", "plan_id", "scope", "scope_key")
+    def get_actor_name(self, event: Event) -> str:
+        actor = event.actor
+        return (actor.get_full_name() or actor.get_username()) if actor else ""
+
+
+class EventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The timeline of what the user may see: read only, newest first."""
+
+    serializer_class = EventSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = EventFilterSet
+
+    def get_queryset(self) -> QuerySet[Event]:
+        user = self.request.user
+        events = Event.objects.filter(plan__in=Plan.objects.visible_to(user)).select_related(
+            "actor"
+        )
+        # A report's events are seen by those who may see the report.
+        return events.filter(
+            Q(report__isnull=True) | Q(report__in=ProgressReport.objects.visible_to(user))
+        ).order_by("-created_at", "-pk")

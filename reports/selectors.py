@@ -7,14 +7,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from agencies import rules
 from agencies.models import Agency, Side
 from agencies.rules import User
 from plans.models import Plan
-from reports.models import Attachment, ProgressReport, ReportingPeriod, ReportState
+from reports.models import HANDED_IN, Attachment, ProgressReport, ReportingPeriod, ReportState
 from tasks.models import Responsibility, Task
 
 
@@ -114,7 +114,7 @@ def task_report_rows(*, user: User, task: Task, all_periods: bool = False) -> Re
     if not plan.nipa_reports_required:
         owing = owing.filter(side=Side.LOCAL)
     agencies = [r.agency for r in owing]
-    visible = rules.visible_reports(user).filter(task=task, period__in=periods)
+    visible = ProgressReport.objects.visible_to(user).filter(task=task, period__in=periods)
     reports = {(r.period_id, r.agency_id): r for r in visible}
     writable = rules.reporting_agency_ids(user)
     reviewer = rules.can_coordinate_plan(user, plan)
@@ -139,7 +139,7 @@ def task_report_rows(*, user: User, task: Task, all_periods: bool = False) -> Re
 def get_report_for_user(user: User, pk: int, *, write: bool = False) -> ProgressReport:
     """404 outside the user's reach, 403 when visible but not theirs to write."""
     report = (
-        rules.visible_reports(user)
+        ProgressReport.objects.visible_to(user)
         .select_related("task__plan", "agency", "period")
         .filter(pk=pk)
         .first()
@@ -153,7 +153,7 @@ def get_report_for_user(user: User, pk: int, *, write: bool = False) -> Progress
 
 def get_attachment_for_user(user: User, pk: int) -> Attachment:
     attachment = (
-        Attachment.objects.filter(pk=pk, report__in=rules.visible_reports(user))
+        Attachment.objects.filter(pk=pk, report__in=ProgressReport.objects.visible_to(user))
         .select_related("report")
         .first()
     )
@@ -163,7 +163,29 @@ def get_attachment_for_user(user: User, pk: int) -> Attachment:
 
 
 def get_period_for_user(user: User, pk: int) -> ReportingPeriod:
-    period = ReportingPeriod.objects.filter(pk=pk, plan__in=rules.visible_plans(user)).first()
+    period = ReportingPeriod.objects.filter(pk=pk, plan__in=Plan.objects.visible_to(user)).first()
     if period is None:
         raise rules.NotVisible
     return period
+
+
+def next_report_due(agency_ids: set[int]) -> Subquery:
+    """For a task row: the earliest due date of its plan's periods for which one of
+    `agency_ids` owes a report (`owing_reports`) that is not handed in (`HANDED_IN`)."""
+    handed_in = ProgressReport.objects.filter(
+        task=OuterRef("task"),
+        agency=OuterRef("agency"),
+        period=OuterRef(OuterRef("pk")),
+        state__in=HANDED_IN,
+    )
+    owing = (
+        Responsibility.objects.owing_reports()
+        .filter(task=OuterRef(OuterRef("pk")), agency_id__in=agency_ids)
+        .filter(~Exists(handed_in))
+    )
+    return Subquery(
+        ReportingPeriod.objects.filter(plan=OuterRef("plan"))
+        .filter(Exists(owing))
+        .order_by("due_on")
+        .values("due_on")[:1]
+    )

@@ -21,12 +21,13 @@ from django.utils.translation import gettext as _
 from agencies import rules
 from agencies.models import Agency
 from agencies.rules import User
+from ops.concurrency import Conflict, compare_and_set
 from plans.models import Plan
 from reports.models import Attachment, Cadence, ProgressReport, ReportingPeriod, ReportState
 from reports.uploads import display_name, sniff
 from tasks.events import event_record
 from tasks.models import Event, EventKind, Task
-from tasks.services.common import Conflict, compare_and_set, conflict_from, required_text
+from tasks.services.common import conflict_from, required_text
 
 EDITABLE = (ReportState.DRAFT, ReportState.RETURNED)
 REPORT_FIELDS = ("progress", "achievements", "problems", "next_steps", "percent", "milestone")
@@ -85,17 +86,6 @@ def period_schedule_create(
         if new:
             created.append(period)
     return created
-
-
-def period_update(
-    *, actor: User, period: ReportingPeriod, opens_on: dt.date, due_on: dt.date
-) -> ReportingPeriod:
-    _require_coordinator(actor, period.plan)
-    if due_on < opens_on:
-        raise ValidationError({"due_on": _("报送截止日期不能早于开放日期。")})
-    period.opens_on, period.due_on = opens_on, due_on
-    period.save(update_fields=["opens_on", "due_on"])
-    return period
 
 
 # --- progress reports -------------------------------------------------------------------
@@ -191,6 +181,32 @@ def _transition(
             reason=reason,
         )
     report.refresh_from_db()
+    return report
+
+
+def report_save(
+    *,
+    actor: User,
+    task: Task,
+    agency: Agency,
+    period: ReportingPeriod,
+    values: dict,
+    expected_version: int | None = None,
+    submit: bool = False,
+) -> ProgressReport:
+    """Save the draft and, with `submit`, submit it: in one transaction, so a refused submit
+    (no progress written, a conflict) leaves the draft as it was before."""
+    with transaction.atomic():
+        report = report_save_draft(
+            actor=actor,
+            task=task,
+            agency=agency,
+            period=period,
+            values=values,
+            expected_version=expected_version,
+        )
+        if submit:
+            report = report_submit(actor=actor, report=report, expected_version=report.version)
     return report
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import pack_views, views
+from reports import views
 
 app_name = "reports"
 
@@ -16,6 +16,4 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/remove/", views.attachment_remove, name="attachment_remove"),
     path("plan/<int:plan_pk>/periods/", views.plan_periods, name="plan_periods"),
-    path("packs/<int:pk>/", pack_views.pack_status, name="pack_status"),
-    path("packs/<int:pk>/<str:fmt>/", pack_views.pack_download, name="pack_download"),
 ]

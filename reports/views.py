@@ -12,13 +12,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies import rules
 from agencies.models import Agency
+from ops.concurrency import Conflict
 from plans.selectors import get_plan_for_user
 from reports import services
 from reports.forms import AttachmentForm, ReportForm, ReturnForm, ScheduleForm
 from reports.models import ProgressReport
 from reports.selectors import get_attachment_for_user, get_period_for_user, get_report_for_user
 from tasks.selectors import get_task_for_user
-from tasks.services.common import Conflict
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -43,18 +43,17 @@ def report_edit(request: HttpRequest, task_pk: int, agency_pk: int, period_pk: i
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            report = services.report_save_draft(
+            submit = request.POST.get("action") == "submit"
+            report = services.report_save(
                 actor=request.user,
                 task=task,
                 agency=agency,
                 period=period,
                 values=data,
                 expected_version=data["version"],
+                submit=submit,
             )
-            if request.POST.get("action") == "submit":
-                services.report_submit(
-                    actor=request.user, report=report, expected_version=report.version
-                )
+            if submit:
                 messages.success(request, _("报告已提交。"))
                 return redirect("reports:report_detail", pk=report.pk)
             messages.success(request, _("草稿已保存。"))

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from agencies.rules import NotVisible
+from ops.errors import NotVisible
 from security.models import Kind, PasswordState
 from security.services import security_event_record
 

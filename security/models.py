@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.constraints import enum_check
+from ops.db import enum_check
 
 
 class Kind(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from config.admin import AppendOnlyAdmin
+from ops.admin_bases import AppendOnlyAdmin
 from tasks.models import Event, Responsibility, Task, WorkItem
 
 

@@ -5,12 +5,33 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from django.db.models import Q
+
 from tasks.models import Status
 
 Light = Literal["red", "amber", "green"]
 
 # A not-started item this close to its due date is a warning.
 DUE_SOON_DAYS = 30
+
+
+# Overdue (逾期), defined once: the due date (完成时限) has passed and the work is neither
+# completed nor ongoing (持续推进 never finishes). Every page, API filter, rollup and export
+# asks `is_overdue` for one row or `overdue_q` for a queryset.
+_NOT_OVERDUE = (Status.COMPLETED, Status.ONGOING)
+
+
+def is_overdue(*, status: str, due_on: dt.date | None, today: dt.date) -> bool:
+    return due_on is not None and due_on < today and status not in _NOT_OVERDUE
+
+
+def overdue_q(today: dt.date) -> Q:
+    return Q(due_on__lt=today) & ~Q(status__in=_NOT_OVERDUE)
+
+
+def red_q(today: dt.date) -> Q:
+    """The rows `light_for` lights red, as a filter: behind, or overdue."""
+    return Q(status=Status.BEHIND) | overdue_q(today)
 
 
 def light_for(
@@ -35,7 +56,7 @@ def light_for(
         return "green"
     if status == Status.BEHIND:
         return "red"
-    if due_on is not None and due_on < today and status != Status.ONGOING:
+    if is_overdue(status=status, due_on=due_on, today=today):
         return "red"
     if status == Status.AT_RISK:
         return "amber"

@@ -6,10 +6,12 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from agencies import rules
 from agencies.models import Agency, Side
-from config.constraints import enum_check
+from ops.db import enum_check
 from plans.models import Plan, Section
 
 
@@ -26,6 +28,14 @@ class ResponsibilityRole(models.TextChoices):
     LEAD = "lead", _("牵头")
     CO = "co", _("配合")
     RESPONSIBLE = "responsible", _("责任单位")
+
+
+class TaskQuerySet(models.QuerySet["Task"]):
+    def visible_to(self, user: rules.User) -> TaskQuerySet:
+        """Every task of a visible plan: the plan is one document, read as a whole."""
+        if rules.reads_everything(user):
+            return self.all()
+        return self.filter(plan__in=Plan.objects.visible_to(user))
 
 
 class Task(models.Model):
@@ -57,6 +67,8 @@ class Task(models.Model):
         Agency, verbose_name=_("责任单位"), through="Responsibility", related_name="tasks"
     )
 
+    objects = TaskQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("任务")
         verbose_name_plural = _("任务")
@@ -69,6 +81,13 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}{self.title}"
+
+
+class ResponsibilityQuerySet(models.QuerySet["Responsibility"]):
+    def owing_reports(self) -> ResponsibilityQuerySet:
+        """The owed report, defined once: every local agency named on a task owes a report
+        each period; a NIPA department only where its plan says NIPA reports too."""
+        return self.filter(Q(side=Side.LOCAL) | Q(task__plan__nipa_reports_required=True))
 
 
 class Responsibility(models.Model):
@@ -84,6 +103,8 @@ class Responsibility(models.Model):
     role = models.CharField(_("职责"), max_length=16, choices=ResponsibilityRole.choices)
     order = models.PositiveIntegerField(_("顺序"))
     written = models.CharField(_("原文写法"), max_length=200, blank=True)
+
+    objects = ResponsibilityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("责任分工")

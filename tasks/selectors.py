@@ -26,8 +26,8 @@ from agencies import rules
 from agencies.models import Agency, Side
 from agencies.rules import User
 from plans.models import Plan
-from reports.models import ProgressReport, ReportingPeriod, ReportState
-from tasks.lights import Light, light_for
+from tasks import hooks
+from tasks.lights import Light, is_overdue, light_for, overdue_q
 from tasks.models import (
     Event,
     ExtensionRequest,
@@ -46,7 +46,7 @@ def get_task_for_user(user: User, pk: int, *, write: bool = False) -> Task:
     """The task if the user may see it (404 otherwise, never a hint that it exists);
     with write=True, 403 unless the user may edit it."""
     task = (
-        rules.visible_tasks(user)
+        Task.objects.visible_to(user)
         .select_related("plan__lead_agency", "plan__region", "section")
         .filter(pk=pk)
         .first()
@@ -60,7 +60,7 @@ def get_task_for_user(user: User, pk: int, *, write: bool = False) -> Task:
 
 def get_work_item_for_user(user: User, pk: int, *, write: bool = False) -> WorkItem:
     item = (
-        WorkItem.objects.filter(task__in=rules.visible_tasks(user))
+        WorkItem.objects.filter(task__in=Task.objects.visible_to(user))
         .select_related("task__plan__lead_agency")
         .filter(pk=pk)
         .first()
@@ -74,7 +74,7 @@ def get_work_item_for_user(user: User, pk: int, *, write: bool = False) -> WorkI
 
 def get_extension_request_for_user(user: User, pk: int, *, write: bool = False) -> ExtensionRequest:
     request = (
-        ExtensionRequest.objects.filter(work_item__task__in=rules.visible_tasks(user))
+        ExtensionRequest.objects.filter(work_item__task__in=Task.objects.visible_to(user))
         .select_related("work_item__task__plan__lead_agency", "agency")
         .filter(pk=pk)
         .first()
@@ -96,7 +96,6 @@ _ROLE_RANK = Case(
     default=Value(2),
     output_field=IntegerField(),
 )
-_DONE = [ReportState.SUBMITTED, ReportState.ACCEPTED]
 
 
 @dataclass(frozen=True)
@@ -143,7 +142,8 @@ def my_tasks(
     For a task, `next_report_due` is the earliest due date of the plan's periods for which an
     agency of the user owes a report (local side, or NIPA when the plan asks) that is not yet
     submitted or accepted; `overdue` means that date has passed. For a work item (reports are
-    per task) `overdue` means its own due date has passed and it is not completed.
+    per task) `overdue` is `tasks.lights.is_overdue`: past its due date, neither completed nor
+    ongoing.
     """
     today = today or timezone.localdate()
     mine = rules.agency_ids(user)
@@ -160,7 +160,7 @@ def my_tasks(
         tasks, items = tasks.filter(Exists(has_role)), items.filter(my_role=role)
     if overdue:
         tasks = tasks.filter(next_report_due__lt=today)
-        items = items.filter(due_on__lt=today).exclude(status=Status.COMPLETED)
+        items = items.filter(overdue_q(today))
     q = q.strip()
     if q:
         # icontains is a substring match: it finds Chinese words inside unsegmented text.
@@ -172,28 +172,10 @@ def my_tasks(
 def _my_task_rows(*, mine: set[int], today: dt.date) -> QuerySet[Task]:
     named = Responsibility.objects.filter(task=OuterRef("pk"), agency_id__in=mine)
     strongest = named.annotate(rank=_ROLE_RANK).order_by("rank").values("role")[:1]
-    # Periods of the task's plan for which one of my owing agencies has no report handed in.
-    handed_in = ProgressReport.objects.filter(
-        task=OuterRef("task"),
-        agency=OuterRef("agency"),
-        period=OuterRef(OuterRef("pk")),
-        state__in=_DONE,
-    )
-    owing = (
-        Responsibility.objects.filter(task=OuterRef(OuterRef("pk")), agency_id__in=mine)
-        .filter(Q(side=Side.LOCAL) | Q(task__plan__nipa_reports_required=True))
-        .filter(~Exists(handed_in))
-    )
-    next_due = (
-        ReportingPeriod.objects.filter(plan=OuterRef("plan"))
-        .filter(Exists(owing))
-        .order_by("due_on")
-        .values("due_on")[:1]
-    )
     return (
         Task.objects.filter(Exists(named))
         .select_related("plan__region")
-        .annotate(my_role=Subquery(strongest), next_report_due=Subquery(next_due))
+        .annotate(my_role=Subquery(strongest), next_report_due=hooks.next_report_due(mine))
         .order_by("plan_id", "number")
     )
 
@@ -237,7 +219,7 @@ def _grouped(*, tasks: list[Task], items: list[WorkItem], today: dt.date) -> lis
         rows.append(((task.number, 0, 0), row))
     for item in items:
         groups.setdefault(item.task.plan_id, PlanGroup(plan=item.task.plan))
-        late = item.due_on < today and item.status != Status.COMPLETED
+        late = is_overdue(status=item.status, due_on=item.due_on, today=today)
         row = MyTaskRow(
             kind="work_item",
             task=item.task,
@@ -341,4 +323,14 @@ def work_item_timeline(*, work_item: WorkItem) -> QuerySet[Event]:
         Event.objects.filter(work_item=work_item)
         .select_related("actor")
         .order_by("-created_at", "-pk")
+    )
+
+
+def plan_tasks(*, plan: Plan) -> QuerySet[Task]:
+    """Tasks in document order with their responsibilities, in two queries."""
+    responsibilities = Responsibility.objects.select_related("agency").order_by("order")
+    return (
+        plan.tasks.select_related("section")
+        .prefetch_related(Prefetch("responsibilities", queryset=responsibilities))
+        .order_by("number")
     )

@@ -24,7 +24,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agencies import rules
 from agencies.models import Agency
 from ops.page_cache import cached_page
-from reports.selectors import task_report_rows
 from tasks import selectors, services
 from tasks.forms import (
     CloseForm,
@@ -140,9 +139,6 @@ def _render_task(
         **_timeline_ctx(request, task, comment_form=comment_form),
         "matrix": selectors.task_responsibility_matrix(task=task),
         "work_items": selectors.task_work_items(task=task),
-        "report_table": task_report_rows(
-            user=request.user, task=task, all_periods=request.GET.get("periods") == "all"
-        ),
         "indicators": task.plan.indicators.prefetch_related("values"),
     }
     return render(request, "tasks/task_detail.html", ctx, status=status)

@@ -4,6 +4,8 @@
 forgot SECRET_KEY, ALLOWED_HOSTS or DATABASE_URL refuses to start.
 """
 
+from pythonjsonlogger.core import RESERVED_ATTRS
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -60,11 +62,23 @@ if env.str("FILE_STORAGE", default="local") == "s3":
         },
     }
 
-# One JSON object per log line on stdout.
+# One JSON object per log line on stdout (python-json-logger): time (ISO 8601, UTC), level,
+# logger, message, any `extra=` fields (status_code, task_id, ...) and the exception's traceback.
+# Django's request objects stay out of the line: their repr would carry query strings.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "config.logs.JsonFormatter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "{levelname}{name}{message}",
+            "style": "{",
+            "rename_fields": {"levelname": "level", "name": "logger", "exc_info": "exception"},
+            "timestamp": "time",
+            "reserved_attrs": [*RESERVED_ATTRS, "request", "server_time"],
+            "json_ensure_ascii": False,
+        }
+    },
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {

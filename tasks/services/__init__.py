@@ -5,7 +5,7 @@ Every function checks the actor's permission through agencies.rules, validates i
 runs in one transaction and records an event with the actor. Stale saves raise Conflict.
 """
 
-from tasks.services.common import Conflict
+from ops.concurrency import Conflict
 from tasks.services.extensions import extension_agency_ids, extension_decide, extension_request
 from tasks.services.status import task_comment, task_set_status
 from tasks.services.work_items import (

@@ -9,11 +9,10 @@ from django.utils.translation import gettext as _
 
 from agencies import rules
 from agencies.rules import User
+from ops.concurrency import Conflict, compare_and_set
 from tasks.events import event_record
 from tasks.models import Event, EventKind, Task
 from tasks.services.common import (
-    Conflict,
-    compare_and_set,
     conflict_from,
     require_coordinator,
     required_text,

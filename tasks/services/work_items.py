@@ -15,11 +15,10 @@ from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency
 from agencies.rules import User
+from ops.concurrency import Conflict, compare_and_set
 from tasks.events import event_record
 from tasks.models import Event, EventKind, Status, Task, WorkItem, WorkItemSource
 from tasks.services.common import (
-    Conflict,
-    compare_and_set,
     conflict_from,
     require_coordinator,
     required_text,

@@ -6,6 +6,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from agencies import rules
+from plans.models import Plan
+from reports.models import ProgressReport
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +49,7 @@ def test_visible_plans(world, role):
     user = _fresh(world, role)
     names = {"a": world.plan_a, "b": world.plan_b}
     expected = {names[k].pk for k in VISIBLE_PLANS[role]}
-    assert set(rules.visible_plans(user).values_list("pk", flat=True)) == expected
+    assert set(Plan.objects.visible_to(user).values_list("pk", flat=True)) == expected
     assert rules.can_view_plan(user, world.plan_a) == ("a" in VISIBLE_PLANS[role])
     assert rules.can_view_task(user, world.b1) == ("b" in VISIBLE_PLANS[role])
 
@@ -77,7 +79,7 @@ def test_visible_reports(world, role):
         "b1_dept": world.report_b1_dept,
     }
     expected = {by_name[k].pk for k in VISIBLE_REPORTS[role]}
-    assert set(rules.visible_reports(user).values_list("pk", flat=True)) == expected
+    assert set(ProgressReport.objects.visible_to(user).values_list("pk", flat=True)) == expected
     for name, report in by_name.items():
         assert rules.can_view_report(user, report) == (name in VISIBLE_REPORTS[role])
 
@@ -156,14 +158,14 @@ def test_comment_follows_visibility(world):
 
 def test_anonymous_sees_nothing(world):
     anon = AnonymousUser()
-    assert not rules.visible_plans(anon).exists()
-    assert not rules.visible_reports(anon).exists()
+    assert not Plan.objects.visible_to(anon).exists()
+    assert not ProgressReport.objects.visible_to(anon).exists()
     assert not rules.can_edit_task(anon, world.a1)
 
 
 def test_visible_plans_is_one_query(world, django_assert_num_queries):
     user = _fresh(world, "liaison")
     with django_assert_num_queries(2):  # memberships once, then the plans
-        list(rules.visible_plans(user))
+        list(Plan.objects.visible_to(user))
     with django_assert_num_queries(1):
-        list(rules.visible_plans(user))
+        list(Plan.objects.visible_to(user))

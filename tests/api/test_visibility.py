@@ -7,8 +7,9 @@ import datetime as dt
 
 import pytest
 
-from plans.models import Committee, Indicator, Meeting, Section
-from reports.rollups import rollup_build
+from dashboards.rollups import rollup_build
+from meetings.models import Committee, Meeting
+from plans.models import Indicator, Section
 from tasks.models import Event, Responsibility, WorkItem
 from tasks.services import task_set_status
 

@@ -120,7 +120,7 @@ def test_optional_services_are_off_unless_configured():
     loaded = _probe({})
     assert loaded["storage"] == "django.core.files.storage.FileSystemStorage"
     assert loaded["sentry"] is False and loaded["replica"] is False
-    assert loaded["log"] == "config.logs.JsonFormatter"
+    assert loaded["log"] == "pythonjsonlogger.json.JsonFormatter"
 
 
 def test_object_storage_sentry_and_a_replica_when_the_environment_says_so():

@@ -10,9 +10,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from plans.meetings import meeting_create
+from dashboards.rollups import rollup_build
+from meetings.services import meeting_create
 from reports.models import ProgressReport, ReportState
-from reports.rollups import rollup_build
 from tasks.models import Status, Task
 from tests.factories import PASSWORD
 

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from django.conf import settings
 
-from reports.rollups import rollup_build
+from dashboards.rollups import rollup_build
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = [
@@ -21,7 +21,7 @@ TABLES = [
     "tasks_responsibility",
     "tasks_event",
     "reports_progressreport",
-    "reports_rollup",
+    "dashboards_rollup",
     "agencies_agency",
     "auth_user",
 ]
@@ -105,7 +105,9 @@ def test_a_backup_restores_into_a_scratch_database_with_the_same_rows_and_files(
 
     assert _counts(scratch_db) == _counts(source)
     counted = _counts(source)
-    assert counted["tasks_task"] == 3 and counted["reports_rollup"] > 0 and counted["tasks_event"]
+    assert (
+        counted["tasks_task"] == 3 and counted["dashboards_rollup"] > 0 and counted["tasks_event"]
+    )
     assert (
         restored_media / "attachments" / "2026" / "佐证.pdf"
     ).read_bytes() == b"%PDF-1.4 evidence"

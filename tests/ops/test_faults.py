@@ -14,12 +14,12 @@ import redis
 from django.conf import settings
 from django.utils import timezone
 
+from dashboards import jobs
+from dashboards.models import Rollup
+from dashboards.rollups import rollup_build
 from notifications.models import Notification
 from ops.models import JobRun, OutboxMessage, Outcome
 from ops.outbox import outbox_relay
-from reports import jobs
-from reports.models import Rollup
-from reports.rollups import rollup_build
 from reports.services import report_submit
 from tests.ops.worker import RedisServer, Worker, use_broker, wait_for
 
@@ -68,7 +68,7 @@ def _blocked_on_rollup() -> int | None:
     with _admin_connection() as conn:
         row = conn.execute(
             "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-            " AND query ILIKE '%reports_rollup%'"
+            " AND query ILIKE '%dashboards_rollup%'"
         ).fetchone()
     return row[0] if row else None
 
@@ -130,7 +130,7 @@ def test_a_worker_killed_mid_rollup_runs_it_again_and_the_rows_are_identical(
     try:
         with _admin_connection() as conn:
             conn.autocommit = False
-            conn.execute("LOCK TABLE reports_rollup IN EXCLUSIVE MODE")  # hold the job mid-way
+            conn.execute("LOCK TABLE dashboards_rollup IN EXCLUSIVE MODE")  # hold the job mid-way
             jobs.rollup.delay(as_of=AS_OF.isoformat())
             wait_for(lambda: _blocked_on_rollup(), what="the rollup to reach its writes")
             worker.kill()
@@ -162,7 +162,7 @@ def test_a_job_whose_database_connection_drops_retries_and_finishes(
     try:
         with _admin_connection() as conn:
             conn.autocommit = False
-            conn.execute("LOCK TABLE reports_rollup IN EXCLUSIVE MODE")
+            conn.execute("LOCK TABLE dashboards_rollup IN EXCLUSIVE MODE")
             jobs.rollup.delay(as_of=AS_OF.isoformat())
             pid = wait_for(lambda: _blocked_on_rollup(), what="the rollup to reach its writes")
             # What a restart does to every session: the worker's connection is cut.

@@ -122,7 +122,7 @@ def test_the_overview_trend_is_kept_until_a_rollup_is_built(
 
     from django.utils import timezone
 
-    from reports.rollups import rollup_build
+    from dashboards.rollups import rollup_build
     from tasks.models import Task
 
     today = timezone.localdate()

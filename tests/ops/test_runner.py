@@ -15,8 +15,8 @@ from django.core.management import CommandError, call_command
 
 from ops.locks import LOCK_NAMESPACE
 from ops.models import JobRun, Outcome
-from ops.runner import job_run
-from tests.reports.test_reminders import setup  # noqa: F401 - the reminders fixture
+from ops.runner import JOBS, job_names, job_run
+from tests.notifications.test_reminders import setup  # noqa: F401 - the reminders fixture
 
 AS_OF = "2025-09-23"
 
@@ -86,7 +86,8 @@ def test_a_failed_run_is_logged_with_its_error(setup, monkeypatch) -> None:  # n
     def broken(*, as_of: dt.date) -> dict[str, int]:
         raise ValueError("bad data in period 7")
 
-    monkeypatch.setattr("ops.runner.import_string", lambda path: broken)
+    job_names()  # the apps' jobs registered first, so the broken one replaces the real one
+    monkeypatch.setitem(JOBS, "rollup", broken)
     with pytest.raises(ValueError):
         job_run(name="rollup", as_of=dt.date(2025, 9, 23))
     run = JobRun.objects.get()

@@ -7,7 +7,7 @@ from django_celery_beat.models import PeriodicTask
 
 def test_the_jobs_are_scheduled_in_the_database(db) -> None:
     tasks = {t.task: t for t in PeriodicTask.objects.select_related("crontab", "interval")}
-    reminders, rollup = tasks["reports.reminders"], tasks["reports.rollup"]
+    reminders, rollup = tasks["notifications.reminders"], tasks["dashboards.rollup"]
     assert (reminders.crontab.hour, reminders.crontab.minute) == ("8", "30")
     assert (rollup.crontab.hour, rollup.crontab.minute) == ("1", "0")
     assert str(reminders.crontab.timezone) == "Asia/Shanghai"

@@ -93,7 +93,7 @@ def test_a_request_walks_through_web_worker_and_beat(world, production_env, tmp_
     every_second, _ = IntervalSchedule.objects.get_or_create(every=1, period="seconds")
     PeriodicTask.objects.create(
         name="smoke rollup",
-        task="reports.rollup",
+        task="dashboards.rollup",
         interval=every_second,
         kwargs=json.dumps({"as_of": "2026-01-01"}),
     )

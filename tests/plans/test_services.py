@@ -6,14 +6,17 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 
 from agencies.models import Agency, AgencyAlias, Region
+from plans import services
 from plans.importer.parse import parse_plan
 from plans.models import Plan
-from plans.services import PlanImportError, plan_import, plan_preview
+from plans.services import PlanImportError, plan_preview
 from reports.models import ProgressReport
 from tasks.models import Event, EventKind, Responsibility, Task
+from tasks.services.plan_import import plan_import
 from tests.factories import AgencyFactory, PeriodFactory, ReportFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +28,13 @@ def _text(name: str) -> str:
     return (SOURCES / name).read_text(encoding="utf-8")
 
 
+def _operator():
+    """Whoever runs an import outside a coordinator's page (the CLI's operator)."""
+    return UserFactory(is_superuser=True)
+
+
 def _import(text: str, **kwargs):
-    return plan_import(parsed=parse_plan(text=text), text=text, actor=UserFactory(), **kwargs)
+    return plan_import(parsed=parse_plan(text=text), text=text, actor=_operator(), **kwargs)
 
 
 def test_hainan_becomes_a_plan_with_tasks_responsibilities_and_measures():
@@ -133,8 +141,6 @@ def test_an_unknown_region_leaves_no_trace():
 
 
 def test_a_failure_midway_rolls_the_whole_import_back(monkeypatch):
-    from plans import services
-
     def explode(*args, **kwargs):
         raise IntegrityError("disk full")
 
@@ -143,3 +149,13 @@ def test_a_failure_midway_rolls_the_whole_import_back(monkeypatch):
     with pytest.raises(IntegrityError):
         _import(_text("weihai-2021.txt"))
     assert (Plan.objects.count(), Task.objects.count(), Agency.objects.count()) == before
+
+
+def test_only_the_plans_coordinators_may_revise_it():
+    text = _text("weihai-2021.txt")
+    plan = _import(text).plan
+    revised = text.replace("提升知识产权", "全面提升知识产权", 1)
+    with pytest.raises(PermissionDenied):
+        plan_import(parsed=parse_plan(text=revised), text=revised, actor=UserFactory())
+    plan.refresh_from_db()
+    assert plan.source_text == text

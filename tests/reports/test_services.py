@@ -11,10 +11,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from ops.concurrency import Conflict
 from reports import services
 from reports.models import ProgressReport, ReportState
 from tasks.models import Event, EventKind
-from tasks.services.common import Conflict
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -8,9 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from plans.meetings import meeting_create
-from reports.packs.services import pack_request
-from reports.rollups import rollup_build
+from dashboards.rollups import rollup_build
+from meetings.packs.services import pack_request
+from meetings.services import meeting_create
 from reports.services import attachment_add
 from security.models import Kind, SecurityEvent
 

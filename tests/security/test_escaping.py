@@ -13,10 +13,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from agencies.models import Agency
-from plans.meetings import meeting_create
+from dashboards.rollups import rollup_build
+from meetings.services import meeting_create
 from plans.models import Plan
 from reports.models import ProgressReport
-from reports.rollups import rollup_build
 from tasks.models import Task
 from tasks.services import task_comment
 

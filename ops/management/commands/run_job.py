@@ -14,14 +14,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from ops.models import Outcome
-from ops.runner import JOBS, job_run
+from ops.runner import job_names, job_run
 
 
 class Command(BaseCommand):
     help = "Run a background job synchronously and print its counts as JSON."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", choices=sorted(JOBS))
+        parser.add_argument("name", choices=job_names())
         parser.add_argument("--as-of", dest="as_of", type=_date, default=None)
 
     def handle(self, *args: Any, name: str, as_of: dt.date | None, **options: Any) -> None:

@@ -1,0 +1,60 @@
+"""Query filters of the API (django-filter): the agency directory's, and the two lenient
+filters every app's FilterSets are built from. A value the API cannot read (`?plan=abc`,
+`?status=nope`) is ignored, the list coming back unfiltered, rather than refused with a 400:
+clients have always been able to rely on that."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django_filters import fields
+from django_filters import rest_framework as filters
+
+from agencies.models import Agency
+
+
+class _IdField(forms.Field):
+    """An id written in digits (no sign, no spaces), else nothing."""
+
+    def to_python(self, value: Any) -> int | None:
+        # isdecimal, not isdigit: exactly the digits int() reads ("²" is a digit, not decimal)
+        return int(value) if isinstance(value, str) and value.isdecimal() else None
+
+
+class IdFilter(filters.Filter):
+    """`?plan=12`: the related object's id. Typed in the schema from the model field."""
+
+    field_class = _IdField
+
+
+class _KnownChoiceField(fields.ChoiceField):
+    """One of the choices, else nothing."""
+
+    def clean(self, value: Any) -> str:
+        value = self.to_python(value)
+        return value if self.valid_value(value) else ""
+
+
+class KnownChoiceFilter(filters.ChoiceFilter):
+    """`?status=behind`: one of the choices; any other value is ignored."""
+
+    field_class = _KnownChoiceField
+
+
+class AgencyFilterSet(filters.FilterSet):
+    search = filters.CharFilter(method="filter_search", label="全称、简称或别名中的字词")
+    region = IdFilter()
+
+    class Meta:
+        model = Agency
+        fields = ["search", "region"]
+
+    def filter_search(self, queryset: QuerySet[Agency], name: str, value: str) -> QuerySet:
+        words = value[:100]  # the form has stripped it
+        return queryset.filter(
+            Q(name__icontains=words)
+            | Q(short_name__icontains=words)
+            | Q(aliases__name__icontains=words)
+        ).distinct()

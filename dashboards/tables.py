@@ -1,0 +1,259 @@
+"""The tables (and chart series) of the dashboards, built from rollup rows.
+
+A table is what a reader who does not read charts reads, and what a download contains; the
+chart series are derived from the same rows so the two never disagree.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from dashboards.models import Rollup
+from dashboards.selectors import percent, share_completed, share_on_track
+from dashboards.table import Table
+from reports.models import ReportState
+from tasks.models import Responsibility, ResponsibilityRole, Status
+
+STATUS_FIELDS = [
+    (Status.COMPLETED, "status_completed"),
+    (Status.ON_TRACK, "status_on_track"),
+    (Status.ONGOING, "status_ongoing"),
+    (Status.AT_RISK, "status_at_risk"),
+    (Status.BEHIND, "status_behind"),
+    (Status.NOT_STARTED, "status_not_started"),
+]
+
+
+def _status_headers() -> list[str]:
+    return [str(status.label) for status, _field in STATUS_FIELDS]
+
+
+def _statuses(row: Rollup) -> list[int]:
+    return [getattr(row, name) for _status, name in STATUS_FIELDS]
+
+
+def status_series(rows: list[Rollup]) -> list[dict[str, object]]:
+    """One stacked-bar series per status, in the order of STATUS_FIELDS."""
+    return [
+        {"name": str(status.label), "key": str(status), "data": [getattr(r, name) for r in rows]}
+        for status, name in STATUS_FIELDS
+    ]
+
+
+def overview_table(rows: list[Rollup]) -> Table:
+    return Table(
+        title=_("全国总览"),
+        headers=[
+            _("地区"),
+            _("方案"),
+            _("任务数"),
+            *_status_headers(),
+            _("正常推进占比(%)"),
+            _("完成占比(%)"),
+            _("当前报送周期"),
+            _("本期应报"),
+            _("按时"),
+            _("逾期报送"),
+            _("缺报"),
+            _("统计日期"),
+        ],
+        rows=[
+            [
+                r.plan.region.name,
+                r.plan.title,
+                r.tasks_total,
+                *_statuses(r),
+                share_on_track(r),
+                share_completed(r),
+                r.period.label if r.period else "",
+                r.period_expected,
+                r.period_on_time,
+                r.period_late,
+                r.period_missing,
+                r.as_of.isoformat(),
+            ]
+            for r in rows
+        ],
+    )
+
+
+def sections_table(rows: list[Rollup]) -> Table:
+    return Table(
+        title=_("各部分任务状态"),
+        headers=[_("部分"), _("任务数"), *_status_headers(), _("红灯"), _("黄灯"), _("绿灯")],
+        rows=[
+            [
+                f"{r.section.label}{r.section.title}",
+                r.tasks_total,
+                *_statuses(r),
+                r.light_red,
+                r.light_amber,
+                r.light_green,
+            ]
+            for r in rows
+        ],
+    )
+
+
+def league_table(rows: list[Rollup]) -> Table:
+    """通报: reporting timeliness and completeness by agency, best first."""
+    return Table(
+        title=_("报送情况通报"),
+        headers=[
+            _("名次"),
+            _("单位"),
+            _("应报"),
+            _("已报"),
+            _("按时"),
+            _("逾期报送"),
+            _("缺报"),
+            _("及时率(%)"),
+            _("完整率(%)"),
+        ],
+        rows=[
+            [
+                rank,
+                r.agency.name,
+                r.reports_expected,
+                r.reports_submitted,
+                r.reports_on_time,
+                r.reports_late,
+                r.reports_missing,
+                percent(r.reports_on_time, r.reports_expected),
+                percent(r.reports_submitted, r.reports_expected),
+            ]
+            for rank, r in enumerate(rows, start=1)
+        ],
+    )
+
+
+def league_series(rows: list[Rollup]) -> list[dict[str, object]]:
+    return [
+        {"name": _("按时"), "key": "on_time", "data": [r.reports_on_time for r in rows]},
+        {"name": _("逾期报送"), "key": "late", "data": [r.reports_late for r in rows]},
+        {"name": _("缺报"), "key": "missing", "data": [r.reports_missing for r in rows]},
+    ]
+
+
+def indicators_table(rows: list[Rollup]) -> Table:
+    return Table(
+        title=_("指标完成情况"),
+        headers=[
+            _("指标"),
+            _("单位"),
+            _("基期值"),
+            _("目标值"),
+            _("目标年份"),
+            _("最新实际值"),
+            _("实际值年份"),
+            _("达成率(%)"),
+        ],
+        rows=[
+            [
+                r.indicator.name,
+                r.indicator.unit,
+                r.indicator.baseline,
+                r.indicator_target,
+                r.indicator.target_year,
+                r.indicator_value,
+                r.indicator_year,
+                _attainment(r.indicator_value, r.indicator_target),
+            ]
+            for r in rows
+        ],
+    )
+
+
+def _attainment(value: Decimal | None, target: Decimal | None) -> Decimal | None:
+    if value is None or not target:
+        return None
+    return (Decimal(100) * value / target).quantize(Decimal("0.1"))
+
+
+def indicator_series(
+    rows: list[Rollup], trajectories: dict[int, list[tuple[int, Decimal]]]
+) -> dict[str, object]:
+    """Each indicator's values by year as a share of its target, so different units share
+    one axis; 100 is the target."""
+    years = sorted({year for r in rows for year, _value in trajectories.get(r.indicator_id, [])})
+    series = []
+    for r in rows:
+        by_year = dict(trajectories.get(r.indicator_id, []))
+        data = [_attainment(by_year.get(year), r.indicator_target) for year in years]
+        series.append({"name": r.indicator.name, "data": [_number(v) for v in data]})
+    return {"categories": [str(y) for y in years], "series": series}
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def duties_title() -> str:
+    return _("职责任务")
+
+
+def duties_table(duties: list[Responsibility]) -> Table:
+    """The rows carry `light` (set by the view, from tasks.lights)."""
+    states = dict(ReportState.choices)
+    roles = dict(ResponsibilityRole.choices)
+    return Table(
+        title=duties_title(),
+        headers=[
+            _("地区"),
+            _("方案"),
+            _("任务"),
+            _("职责"),
+            _("状态"),
+            _("灯"),
+            _("完成时限"),
+            _("最新报告"),
+            _("报告状态"),
+        ],
+        rows=[
+            [
+                d.task.plan.region.name,
+                d.task.plan.title,
+                f"{d.task.label}{d.task.title}",
+                str(roles.get(d.role, d.role)),
+                d.task.get_status_display(),
+                light_label(d.light),
+                d.task.due_on.isoformat() if d.task.due_on else "",
+                d.latest_report_period or "",
+                str(states.get(d.latest_report_state, "")) if d.latest_report_state else "",
+            ]
+            for d in duties
+        ],
+    )
+
+
+def light_label(light: str) -> str:
+    return {"red": _("红"), "amber": _("黄"), "green": _("绿")}[light]
+
+
+def overview_chart(rows: list[Any], trend: dict[str, Any]) -> dict[str, Any]:
+    """The overview's two charts: statuses by plan, and the trend of the nightly rollups."""
+    return {
+        "status": {"categories": [r.plan.region.name for r in rows], "series": status_series(rows)},
+        "trend": {
+            "categories": trend["dates"],
+            "series": [{"name": name, "data": data} for name, data in trend["series"].items()],
+        },
+    }
+
+
+def plan_chart(rollups: Any, trajectories: Any) -> dict[str, Any]:
+    """The plan dashboard's charts: sections by status, the league, the indicators."""
+    return {
+        "sections": {
+            "categories": [f"{r.section.label}{r.section.title}"[:24] for r in rollups.sections],
+            "series": status_series(rollups.sections),
+        },
+        "league": {
+            "categories": [r.agency.name for r in rollups.agencies],
+            "series": league_series(rollups.agencies),
+        },
+        "indicators": indicator_series(rollups.indicators, trajectories),
+    }

@@ -1,0 +1,55 @@
+"""The body of a dashboard table, built in Python.
+
+The national overview has ~330 plans × 17 columns and a NIPA department shares ~600 tasks:
+the template loop over every cell (a forloop, an if and a filter each) took most of those
+pages' time. Each value is localised and escaped exactly as `{{ cell }}` would be.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.conf import settings
+from django.utils.formats import get_format, localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext as _
+
+from dashboards.table import Table
+
+register = template.Library()
+
+
+def _text(value: object, decimal_separator: str) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):  # most cells: names and labels, nothing to localise
+        return str(conditional_escape(value))
+    if not settings.USE_THOUSAND_SEPARATOR:
+        # What localize() gives for these, without its per-call format lookups.
+        if type(value) is int:
+            return str(value)
+        if type(value) is Decimal and value.is_finite():
+            return f"{value:f}".replace(".", decimal_separator)
+    return str(conditional_escape(localize(template_localtime(value))))
+
+
+@register.simple_tag
+def table_body(table: Table, row_header: int = 0) -> SafeString:
+    """`<tr>` rows of `table`; column `row_header` (1-based) is the row's header cell."""
+    if not table.rows:
+        empty = conditional_escape(_("暂无数据。"))
+        return mark_safe(f'<tr><td colspan="{len(table.headers)}">{empty}</td></tr>')  # noqa: S308 - escaped above  # nosec B308 B703
+    separator = get_format("DECIMAL_SEPARATOR")
+    rows = []
+    for row in table.rows:
+        cells = [
+            f'<th scope="row">{_text(cell, separator)}</th>'
+            if index == row_header
+            else f"<td>{_text(cell, separator)}</td>"
+            for index, cell in enumerate(row, start=1)
+        ]
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return mark_safe("\n".join(rows))  # noqa: S308 - every value escaped in _text  # nosec B308 B703

@@ -1,0 +1,21 @@
+"""Rules of the apps above tasks that the task pages show. The composition root names them in
+settings (as Django names its backends), so the tasks app imports nothing above it."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.conf import settings
+from django.db.models import Expression
+from django.utils.module_loading import import_string
+
+
+@cache
+def _rule(setting: str):
+    return import_string(getattr(settings, setting))
+
+
+def next_report_due(agency_ids: set[int]) -> Expression:
+    """An expression on a Task row: the earliest due date of its plan's periods for which one
+    of `agency_ids` still owes a report (settings.TASKS_NEXT_REPORT_DUE)."""
+    return _rule("TASKS_NEXT_REPORT_DUE")(agency_ids)

@@ -1,0 +1,94 @@
+"""python manage.py import_plan PATH [--region R] [--title T] [--doc-number N]
+[--issued-on YYYY-MM-DD] [--dry-run] [--json]
+
+Other tools call this command: keep its arguments and its JSON shape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from plans.importer.decode import DocumentError, decode_document
+from plans.importer.parse import parse_plan
+from plans.services import PlanImportError, plan_preview
+from tasks.services.plan_import import plan_import
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"--issued-on 需为 YYYY-MM-DD / must be YYYY-MM-DD: {value}") from exc
+
+
+class Command(BaseCommand):
+    help = "Import an official plan document (.txt in UTF-8 or GB18030, or .docx)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path")
+        parser.add_argument("--region")
+        parser.add_argument("--title")
+        parser.add_argument("--doc-number")
+        parser.add_argument("--issued-on", type=_date)
+        parser.add_argument("--dry-run", action="store_true")
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["path"])
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"无法读取文件 / cannot read {path}: {exc.strerror}") from exc
+        try:
+            text = decode_document(data=data, filename=path.name)
+            parsed = parse_plan(
+                text=text,
+                title=options["title"],
+                region=options["region"],
+                doc_number=options["doc_number"],
+                issued_on=options["issued_on"],
+            )
+        except DocumentError as exc:
+            raise CommandError(str(exc)) from exc
+        if options["dry_run"]:
+            preview = plan_preview(parsed=parsed, text=text)
+            self._report(preview.to_json_dict(), options["json"], preview.changes)
+            return
+        try:
+            outcome = plan_import(parsed=parsed, text=text, actor=None)
+        except PlanImportError as exc:
+            raise CommandError(str(exc)) from exc
+        if options["json"]:
+            payload = {
+                "plan": outcome.plan.code,
+                "created": outcome.created,
+                "changed": outcome.changed,
+                "changes": outcome.changes,
+            }
+            self.stdout.write(json.dumps(payload, ensure_ascii=False))
+        elif not outcome.changed:
+            self.stdout.write(f"未改变 / unchanged: {outcome.plan.title} ({outcome.plan.code})")
+        else:
+            verb = "已导入 / imported" if outcome.created else "已修订 / revised"
+            self.stdout.write(f"{verb}: {outcome.plan.title} ({outcome.plan.code})")
+            for change in outcome.changes:
+                self.stdout.write(f"  - {change}")
+
+    def _report(self, data: dict, as_json: bool, changes: list[str]) -> None:
+        if as_json:
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
+            return
+        self.stdout.write(f"{data['title']} {data['doc_number'] or ''} {data['issued_on'] or ''}")
+        self.stdout.write(f"  sections: {len(data['sections'])}, tasks: {len(data['tasks'])}")
+        for task in data["tasks"]:
+            names = "、".join(f"{r['agency']}({r['role']})" for r in task["responsibilities"])
+            self.stdout.write(f"  {task['label']}{task['title']} — {names}")
+        for warning in data["warnings"]:
+            self.stdout.write(f"  ! {warning}")
+        for change in changes:
+            self.stdout.write(f"  ~ {change}")
