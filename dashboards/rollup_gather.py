@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, fields
 
 from django.db.models import Count, Q
 
-from agencies.models import Side
 from dashboards.models import Rollup, Scope
 from plans.models import Indicator, IndicatorValue, Plan, Section
 from reports.models import ProgressReport, ReportingPeriod, ReportState
@@ -101,7 +100,6 @@ class Sources:
 def sources_load(*, plans: list[Plan], as_of: dt.date) -> Sources:
     src = Sources()
     ids = [p.pk for p in plans]
-    nipa_owes = {p.pk for p in plans if p.nipa_reports_required}
     for task in (
         Task.objects.filter(plan_id__in=ids)
         .only("id", "plan_id", "section_id", "number", "status", "due_on")
@@ -109,14 +107,14 @@ def sources_load(*, plans: list[Plan], as_of: dt.date) -> Sources:
     ):
         src.tasks[task.plan_id].append(task)
     src.parents = dict(Section.objects.filter(plan_id__in=ids).values_list("pk", "parent_id"))
-    for task_id, agency_id, side, plan_id in (
+    for task_id, agency_id, owes, plan_id in (
         Responsibility.objects.filter(task__plan_id__in=ids)
+        .with_owes_report()
         .order_by("task_id", "order")
-        .values_list("task_id", "agency_id", "side", "task__plan_id")
+        .values_list("task_id", "agency_id", "owes_report", "task__plan_id")
     ):
         src.agencies_of[task_id].add(agency_id)
-        # Who owes a report (reports.selectors.owing_responsibilities, for many plans).
-        if side == Side.LOCAL or plan_id in nipa_owes:
+        if owes:
             src.owing[plan_id].append((task_id, agency_id))
     for period in ReportingPeriod.objects.filter(plan_id__in=ids, opens_on__lte=as_of).order_by(
         "opens_on", "due_on", "pk"

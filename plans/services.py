@@ -160,12 +160,12 @@ def _resolved_name(names: dict[tuple[str, str], ResolvedName], written: str, can
 
 def plan_import_prepare(
     *, preview: ImportPreview, actor: AbstractBaseUser | None, name_choices: dict[str, int] | None
-) -> dict[tuple[str, str], Agency]:
+) -> tuple[Region, dict[tuple[str, str], Agency]]:
     """The region and an agency for every name, the coordinator's corrections applied."""
     region = _region_ensure(preview.parsed)
     if name_choices and actor is not None:
         unknown_names_map(preview=preview, actor=actor, choices=name_choices)
-    return _agencies_ensure(preview, region)
+    return region, _agencies_ensure(preview, region)
 
 
 def plan_document_create(
@@ -173,13 +173,13 @@ def plan_document_create(
     preview: ImportPreview,
     text: str,
     actor: AbstractBaseUser | None,
+    region: Region,
     agencies: dict[tuple[str, str], Agency],
     lead_agency: Agency | None,
     kind: str | None,
 ) -> tuple[Plan, dict[str, Section]]:
     """The plan row with its sections, indicators and guarantee measures."""
     parsed = preview.parsed
-    region = Region.objects.get(name=parsed.region)
     period_start, period_end = _period(parsed)
     plan = Plan.objects.create(
         code=_plan_code(parsed, region, period_start),

@@ -6,12 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from agencies import rules
-from agencies.models import Agency, Side
+from agencies.models import Agency
 from agencies.rules import User
 from plans.models import Plan
 from reports.models import HANDED_IN, Attachment, ProgressReport, ReportingPeriod, ReportState
@@ -20,38 +19,32 @@ from tasks.models import Responsibility, Task
 
 def owing_responsibilities(*, plan: Plan) -> QuerySet[Responsibility]:
     """Who owes a report on which task: the local side, and NIPA too if the plan says so."""
-    owing = Responsibility.objects.filter(task__plan=plan)
-    if not plan.nipa_reports_required:
-        owing = owing.filter(side=Side.LOCAL)
-    return owing.select_related("agency", "task").order_by("task__number", "order")
-
-
-OUTSTANDING_SQL = """
-    SELECT p.id, r.task_id, r.agency_id
-    FROM reports_reportingperiod p
-    JOIN plans_plan pl ON pl.id = p.plan_id
-    JOIN tasks_task t ON t.plan_id = p.plan_id
-    JOIN tasks_responsibility r
-        ON r.task_id = t.id AND (r.side = %s OR pl.nipa_reports_required)
-    WHERE p.id IN ({periods}) AND NOT EXISTS (
-        SELECT 1 FROM reports_progressreport pr
-        WHERE pr.task_id = r.task_id AND pr.agency_id = r.agency_id AND pr.period_id = p.id
-          AND pr.state <> %s)
-    ORDER BY p.due_on, p.id, t.number, r."order"
-"""
+    return (
+        Responsibility.objects.owing_reports()
+        .filter(task__plan=plan)
+        .select_related("agency", "task")
+        .order_by("task__number", "order")
+    )
 
 
 def outstanding_reports(*, period_ids: list[int]) -> list[tuple[int, int, int]]:
-    """(period id, task id, agency id) of every owed report without a submission, in those
-    periods. The same rule as `owing_responsibilities`, as one anti-join: a reminders pass
-    over every plan would otherwise fetch every submitted report to learn what is missing."""
+    """(period id, task id, agency id) of every owed report (`owing_reports`) without a
+    submission, in those periods, as one anti-join: a reminders pass over every plan would
+    otherwise fetch every submitted report to learn what is missing."""
     if not period_ids:
         return []
-    # Plain SQL that SQLite (the embedded demo) runs too.
-    sql = OUTSTANDING_SQL.format(periods=", ".join(["%s"] * len(period_ids)))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [Side.LOCAL.value, *period_ids, ReportState.DRAFT.value])
-        return [tuple(row) for row in cursor.fetchall()]
+    submitted = ProgressReport.objects.filter(
+        task=OuterRef("task"), agency=OuterRef("agency"), period=OuterRef("period_id")
+    ).exclude(state=ReportState.DRAFT)
+    rows = (
+        Responsibility.objects.owing_reports()
+        .filter(task__plan__periods__in=period_ids)
+        .annotate(period_id=F("task__plan__periods__id"))
+        .filter(~Exists(submitted))
+        .order_by("task__plan__periods__due_on", "period_id", "task__number", "order")
+        .values_list("period_id", "task_id", "agency_id")
+    )
+    return list(rows)
 
 
 @dataclass
@@ -110,10 +103,8 @@ def task_report_rows(*, user: User, task: Task, all_periods: bool = False) -> Re
     today = timezone.localdate()
     every = list(plan.periods.order_by("starts_on"))
     periods = every if all_periods else recent_periods(every, today=today)
-    owing = Responsibility.objects.filter(task=task).select_related("agency").order_by("order")
-    if not plan.nipa_reports_required:
-        owing = owing.filter(side=Side.LOCAL)
-    agencies = [r.agency for r in owing]
+    owing = Responsibility.objects.owing_reports().filter(task=task)
+    agencies = [r.agency for r in owing.select_related("agency").order_by("order")]
     visible = ProgressReport.objects.visible_to(user).filter(task=task, period__in=periods)
     reports = {(r.period_id, r.agency_id): r for r in visible}
     writable = rules.reporting_agency_ids(user)

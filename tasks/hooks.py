@@ -3,7 +3,9 @@ settings (as Django names its backends), so the tasks app imports nothing above 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Expression

@@ -6,7 +6,7 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies import rules
@@ -83,11 +83,21 @@ class Task(models.Model):
         return f"{self.label}{self.title}"
 
 
+def owes_report_q() -> Q:
+    """The owed report, defined once: every local agency named on a task owes a report each
+    period; a NIPA department only where its plan says NIPA reports too."""
+    return Q(side=Side.LOCAL) | Q(task__plan__nipa_reports_required=True)
+
+
 class ResponsibilityQuerySet(models.QuerySet["Responsibility"]):
     def owing_reports(self) -> ResponsibilityQuerySet:
-        """The owed report, defined once: every local agency named on a task owes a report
-        each period; a NIPA department only where its plan says NIPA reports too."""
-        return self.filter(Q(side=Side.LOCAL) | Q(task__plan__nipa_reports_required=True))
+        return self.filter(owes_report_q())
+
+    def with_owes_report(self) -> ResponsibilityQuerySet:
+        """Every responsibility, each marked `owes_report` (for bulk readers like the rollup)."""
+        return self.annotate(
+            owes_report=ExpressionWrapper(owes_report_q(), output_field=models.BooleanField())
+        )
 
 
 class Responsibility(models.Model):

@@ -64,13 +64,19 @@ def plan_import(
         and not rules.can_coordinate_plan(actor, preview.existing)
     ):
         raise PermissionDenied
-    agencies = plan_import_prepare(preview=preview, actor=actor, name_choices=name_choices)
+    region, agencies = plan_import_prepare(preview=preview, actor=actor, name_choices=name_choices)
     if preview.existing is not None:
         _plan_revise(preview.existing, preview, agencies, text, actor)
         return ImportOutcome(preview.existing, created=False, changed=True, changes=preview.changes)
     lead = lead_agency or next(iter(rules.coordinated_agencies(actor)), None)
     plan, sections = plan_document_create(
-        preview=preview, text=text, actor=actor, agencies=agencies, lead_agency=lead, kind=kind
+        preview=preview,
+        text=text,
+        actor=actor,
+        region=region,
+        agencies=agencies,
+        lead_agency=lead,
+        kind=kind,
     )
     for ptask in parsed.tasks:
         _task_create(plan, sections, ptask, agencies)
