@@ -13,7 +13,7 @@ from django.utils.module_loading import import_string
 
 
 @cache
-def _rule(setting: str):
+def _rule(setting: str) -> Callable[..., Any]:
     return import_string(getattr(settings, setting))
 
 
