@@ -77,6 +77,25 @@ class Agency(models.Model):
     # Created by the importer from a name it could not resolve: an administrator confirms it.
     needs_review = models.BooleanField(_("待核实"), default=False)
     webhook_url = models.URLField(_("机器人通知地址"), blank=True)
+    # 集合单位 (各市县, 各成员单位): written like an agency, but a group. It is never owed a
+    # report itself: an administrator lists its members (each then carries the task, see
+    # tasks.Responsibility.via_collective) or names the agency that reports for it.
+    is_collective = models.BooleanField(_("集合单位"), default=False)
+    members = models.ManyToManyField(
+        "self",
+        verbose_name=_("成员单位"),
+        symmetrical=False,
+        blank=True,
+        related_name="collectives",
+    )
+    reporter = models.ForeignKey(
+        "self",
+        verbose_name=_("代为报送单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports_for",
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -114,6 +133,24 @@ class AgencyAlias(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} → {self.agency.name}"
+
+
+class NameVariant(models.Model):
+    """A short form and the full form it stands for in agency names (省高院 → 省高级人民法院,
+    市场监管局 → 市场监督管理局): names are compared after replacing variants, so the importer
+    resolves every written form to one agency. Administrators extend the table."""
+
+    variant = models.CharField(_("简写"), max_length=50, unique=True)
+    canonical = models.CharField(_("全称写法"), max_length=50)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("单位名称简写")
+        verbose_name_plural = _("单位名称简写")
+        ordering = ["variant"]
+
+    def __str__(self) -> str:
+        return f"{self.variant} → {self.canonical}"
 
 
 class Role(models.TextChoices):

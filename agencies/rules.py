@@ -16,9 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from agencies.models import Agency, Membership, Role, Side
+from agencies.models import Agency, Membership, Region, Role, Side
 from ops.errors import NotVisible
 
 __all__ = ["NotVisible"]  # the getters of every app raise it as rules.NotVisible
@@ -141,3 +143,46 @@ def can_comment(user: User, task: Task) -> bool:
 
 def can_administer(user: User) -> bool:
     return getattr(user, "is_superuser", False) or has_role(user, Role.ADMIN)
+
+
+# --- administration (管理员) ---------------------------------------------------------------
+
+
+def administered_agencies(user: User) -> QuerySet[Agency]:
+    """The agencies whose users, roles and records the user administers.
+
+    An administrator of a local agency runs the local agencies of its region and of the
+    regions below it (a province's admin runs its cities and counties too); an administrator
+    of a NIPA agency runs NIPA's agencies. Superusers run everything. Nobody runs another
+    province's agencies: they are simply not in this queryset."""
+    agencies = Agency.objects.all()
+    if getattr(user, "is_superuser", False):
+        return agencies
+    admin_of = [m.agency for m in memberships_of(user) if m.role == Role.ADMIN]
+    if not admin_of:
+        return agencies.none()
+    local_regions = _with_descendants({a.region_id for a in admin_of if a.side == Side.LOCAL})
+    scope = Q(side=Side.LOCAL, region_id__in=local_regions)
+    if any(a.side == Side.NIPA for a in admin_of):
+        scope |= Q(side=Side.NIPA)
+    return agencies.filter(scope)
+
+
+def administered_users(user: User) -> QuerySet[Any]:
+    """Users holding a role in an agency the user administers (and never a superuser, unless
+    the user is one)."""
+    users = get_user_model().objects.all()
+    if not getattr(user, "is_superuser", False):
+        users = users.filter(is_superuser=False)
+    held = Membership.objects.filter(user=OuterRef("pk"), agency__in=administered_agencies(user))
+    return users.filter(Exists(held))
+
+
+def _with_descendants(region_ids: set[int]) -> set[int]:
+    found, frontier = set(region_ids), set(region_ids)
+    while frontier:  # a few levels: province → city → county
+        frontier = (
+            set(Region.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+        )
+        found |= frontier
+    return found

@@ -28,6 +28,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("manage/", include("administration.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -158,6 +158,12 @@ class Indicator(models.Model):
         return self.name
 
 
+class ValueState(models.TextChoices):
+    SUBMITTED = "submitted", _("待审核")
+    ACCEPTED = "accepted", _("已确认")
+    RETURNED = "returned", _("已退回")
+
+
 class IndicatorValue(models.Model):
     """A reported actual of an indicator for one year."""
 
@@ -175,6 +181,31 @@ class IndicatorValue(models.Model):
         related_name="+",
     )
     note = models.TextField(_("说明"), blank=True)
+    source = models.CharField(_("数据来源"), max_length=200, blank=True)
+    evidence = models.FileField(_("佐证材料"), upload_to="indicators/%Y/", blank=True)
+    # Entered by the responsible agency, confirmed by the plan's coordinator: only confirmed
+    # values count on dashboards and in packs.
+    state = models.CharField(
+        _("状态"), max_length=16, choices=ValueState.choices, default=ValueState.ACCEPTED
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退回原因"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -182,7 +213,8 @@ class IndicatorValue(models.Model):
         verbose_name_plural = _("指标实际值")
         ordering = ["indicator", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "year"], name="indicator_value_unique")
+            models.UniqueConstraint(fields=["indicator", "year"], name="indicator_value_unique"),
+            enum_check(field="state", choices=ValueState, name="indicator_value_state_valid"),
         ]
 
     def __str__(self) -> str:

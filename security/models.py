@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     REFUSED = "refused", _("拒绝访问")
     EXPORT = "export", _("数据导出")
     ADMIN_ACTION = "admin_action", _("后台管理操作")
+    ADMINISTRATION = "administration", _("管理操作")
 
 
 class SecurityEvent(models.Model):
@@ -57,6 +58,8 @@ class PasswordState(models.Model):
         related_name="password_state",
     )
     changed_at = models.DateTimeField(_("修改时间"), default=timezone.now)
+    # A temporary password set by an administrator: the user must change it at next login.
+    must_change = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("密码状态")

@@ -64,7 +64,11 @@ class Task(models.Model):
     # Optimistic lock: a save names the version it read; a stale one is a conflict.
     version = models.PositiveIntegerField(_("版本"), default=1)
     agencies = models.ManyToManyField(
-        Agency, verbose_name=_("责任单位"), through="Responsibility", related_name="tasks"
+        Agency,
+        verbose_name=_("责任单位"),
+        through="Responsibility",
+        through_fields=("task", "agency"),
+        related_name="tasks",
     )
 
     objects = TaskQuerySet.as_manager()
@@ -85,8 +89,11 @@ class Task(models.Model):
 
 def owes_report_q() -> Q:
     """The owed report, defined once: every local agency named on a task owes a report each
-    period; a NIPA department only where its plan says NIPA reports too."""
-    return Q(side=Side.LOCAL) | Q(task__plan__nipa_reports_required=True)
+    period; a NIPA department only where its plan says NIPA reports too; a collective unit
+    never (its members' own rows owe instead)."""
+    return (Q(side=Side.LOCAL) | Q(task__plan__nipa_reports_required=True)) & Q(
+        agency__is_collective=False
+    )
 
 
 class ResponsibilityQuerySet(models.QuerySet["Responsibility"]):
@@ -113,6 +120,16 @@ class Responsibility(models.Model):
     role = models.CharField(_("职责"), max_length=16, choices=ResponsibilityRole.choices)
     order = models.PositiveIntegerField(_("顺序"))
     written = models.CharField(_("原文写法"), max_length=200, blank=True)
+    # Set when this agency carries the task as a member of a collective unit named in the text
+    # (各市县 → each city): the collective's own row owes nothing, its members' rows do.
+    via_collective = models.ForeignKey(
+        Agency,
+        verbose_name=_("所属集合单位"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="member_responsibilities",
+    )
 
     objects = ResponsibilityQuerySet.as_manager()
 
@@ -258,6 +275,11 @@ class EventKind(models.TextChoices):
     REPORT_FLAGGED = "report_flagged", _("典型案例标记")
     COMMENTED = "commented", _("评论")
     ROLLUP_FROZEN = "rollup_frozen", _("冻结会议统计")
+    AGENCY_CONFIRMED = "agency_confirmed", _("单位核实")
+    AGENCY_MERGED = "agency_merged", _("单位合并")
+    COLLECTIVE_MAPPED = "collective_mapped", _("集合单位分解")
+    DEADLINE_CHANGED = "deadline_changed", _("完成时限变更")
+    INDICATOR_VALUE = "indicator_value", _("指标实际值")
 
 
 class EventQuerySet(models.QuerySet["Event"]):
@@ -285,8 +307,22 @@ class Event(models.Model):
         related_name="events",
     )
     kind = models.CharField(_("类型"), max_length=32, choices=EventKind.choices)
+    # Empty for the few events about no single plan (an agency confirmed or merged).
     plan = models.ForeignKey(
-        Plan, verbose_name=_("方案"), on_delete=models.PROTECT, related_name="events"
+        Plan,
+        verbose_name=_("方案"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
     )
     task = models.ForeignKey(
         Task,
