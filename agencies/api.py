@@ -24,4 +24,4 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = AgencyFilterSet
 
     def get_queryset(self) -> QuerySet[Agency]:
-        return Agency.objects.all().order_by("name")
+        return Agency.objects.filter(merged_into__isnull=True).order_by("name")

@@ -96,6 +96,16 @@ class Agency(models.Model):
         on_delete=models.SET_NULL,
         related_name="reports_for",
     )
+    # Merged into another agency but kept, because history still names it: timeline events
+    # (append-only) and rollups frozen for a meeting. Every list and lookup leaves it out.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("已合并至"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -151,6 +161,26 @@ class NameVariant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.variant} → {self.canonical}"
+
+
+class Profile(models.Model):
+    """What the product keeps about a person beyond Django's user: the mobile number (手机)
+    of the office's contact list."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="profile",
+    )
+    phone = models.CharField(_("手机"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("用户资料")
+        verbose_name_plural = _("用户资料")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.phone}"
 
 
 class Role(models.TextChoices):

@@ -155,7 +155,7 @@ def administered_agencies(user: User) -> QuerySet[Agency]:
     regions below it (a province's admin runs its cities and counties too); an administrator
     of a NIPA agency runs NIPA's agencies. Superusers run everything. Nobody runs another
     province's agencies: they are simply not in this queryset."""
-    agencies = Agency.objects.all()
+    agencies = Agency.objects.filter(merged_into__isnull=True)
     if getattr(user, "is_superuser", False):
         return agencies
     admin_of = [m.agency for m in memberships_of(user) if m.role == Role.ADMIN]

@@ -124,9 +124,13 @@ def sources_load(*, plans: list[Plan], as_of: dt.date) -> Sources:
     src.totals = _report_totals(plan_ids=ids, as_of=as_of, current_ids=current)
     for indicator in Indicator.objects.filter(plan_id__in=ids).order_by("order", "pk"):
         src.indicators[indicator.plan_id].append(indicator)
-    for value in IndicatorValue.objects.filter(
-        indicator__plan_id__in=ids, year__lte=as_of.year
-    ).order_by("indicator_id", "year", "created_at", "pk"):
+    for value in (
+        IndicatorValue.objects.counted()
+        .filter(  # only values the coordinator confirmed count
+            indicator__plan_id__in=ids, year__lte=as_of.year
+        )
+        .order_by("indicator_id", "year", "created_at", "pk")
+    ):
         src.latest[value.indicator_id] = value  # the last one wins: newest year, newest entry
     return src
 

@@ -169,9 +169,11 @@ def plan_rollups(*, plan: Plan) -> PlanRollups:
 
 
 def indicator_trajectories(*, plan: Plan) -> dict[int, list[tuple[int, Decimal]]]:
-    """Per indicator, its actual values by year (the newest entry of a year wins): one query."""
+    """Per indicator, its confirmed actual values by year (the newest entry of a year wins):
+    one query. A value still under review or returned does not count."""
     values: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for value in IndicatorValue.objects.filter(indicator__plan=plan).order_by("created_at", "pk"):
+    confirmed = IndicatorValue.objects.counted().filter(indicator__plan=plan)
+    for value in confirmed.order_by("created_at", "pk"):
         values[value.indicator_id][value.year] = value.value
     return {k: sorted(v.items()) for k, v in values.items()}
 

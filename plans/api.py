@@ -3,7 +3,7 @@ plans come in through the importer, meetings through the secretary's pages."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, viewsets
 
@@ -101,5 +101,5 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Indicator]:
         indicators = Indicator.objects.filter(
             plan__in=Plan.objects.visible_to(self.request.user)
-        ).prefetch_related("values")
+        ).prefetch_related(Prefetch("values", queryset=IndicatorValue.objects.counted()))
         return indicators.order_by("plan_id", "order", "pk")

@@ -164,6 +164,12 @@ class ValueState(models.TextChoices):
     RETURNED = "returned", _("已退回")
 
 
+class IndicatorValueQuerySet(models.QuerySet["IndicatorValue"]):
+    def counted(self) -> IndicatorValueQuerySet:
+        """The values that count (dashboards, packs, the task page, the API): confirmed ones."""
+        return self.filter(state=ValueState.ACCEPTED)
+
+
 class IndicatorValue(models.Model):
     """A reported actual of an indicator for one year."""
 
@@ -207,6 +213,8 @@ class IndicatorValue(models.Model):
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     return_reason = models.TextField(_("退回原因"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = IndicatorValueQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("指标实际值")

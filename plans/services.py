@@ -29,10 +29,22 @@ class ResolvedName:
     side: str
     agency: Agency | None
     suggestions: list[Agency] = field(default_factory=list)
+    collective: bool = False  # 各市县, …各成员单位: a group, written like an agency
 
     @property
     def is_known(self) -> bool:
         return self.agency is not None and not self.agency.needs_review
+
+    @property
+    def in_review(self) -> bool:
+        """It matches an existing agency that is still 待核实."""
+        return self.agency is not None and self.agency.needs_review
+
+    @property
+    def choices(self) -> list[Agency]:
+        """The agencies the coordinator may pick, the matching one first (preselected)."""
+        first = [self.agency] if self.agency is not None else []
+        return first + [a for a in self.suggestions if a not in first]
 
 
 @dataclass
@@ -98,18 +110,21 @@ def plan_preview(*, parsed: ParsedPlan, text: str) -> ImportPreview:
     sha = document_sha256(text)
     region = _region_for(parsed)
     names: dict[tuple[str, str], ResolvedName] = {}
-    pairs = [(r.written, r.name, r.side) for t in parsed.tasks for r in t.responsibilities]
+    resps = [r for t in parsed.tasks for r in t.responsibilities]
     # A city met for the first time resolves names within its province (and NIPA).
     lookup = region or _known_ancestor(parsed)
     resolver = (
-        AgencyResolver.for_region(lookup, candidates=[c for _, c, _ in pairs]) if lookup else None
+        AgencyResolver.for_region(lookup, candidates=[r.name for r in resps]) if lookup else None
     )
-    for written, candidate, side in pairs:
-        if (written, candidate) in names:
+    for r in resps:
+        if (r.written, r.name) in names:
             continue
-        agency = resolver.resolve(candidate=candidate, written=written) if resolver else None
-        suggestions = resolver.suggestions(candidate=candidate) if resolver and not agency else []
-        names[(written, candidate)] = ResolvedName(written, candidate, side, agency, suggestions)
+        agency = resolver.resolve(candidate=r.name, written=r.written) if resolver else None
+        review = agency is None or agency.needs_review
+        suggestions = resolver.suggestions(candidate=r.name) if resolver and review else []
+        names[(r.written, r.name)] = ResolvedName(
+            r.written, r.name, r.side, agency, suggestions, r.collective
+        )
     existing = _find_existing(parsed, sha, region)
     unchanged = existing is not None and existing.source_sha256 == sha
     changes = [] if existing is None or unchanged else _plan_changes(existing, parsed, names)
@@ -163,7 +178,7 @@ def plan_import_prepare(
 ) -> tuple[Region, dict[tuple[str, str], Agency]]:
     """The region and an agency for every name, the coordinator's corrections applied."""
     region = _region_ensure(preview.parsed)
-    if name_choices and actor is not None:
+    if name_choices is not None and actor is not None:
         unknown_names_map(preview=preview, actor=actor, choices=name_choices)
     return region, _agencies_ensure(preview, region)
 
@@ -260,7 +275,8 @@ def _region_ensure(parsed: ParsedPlan) -> Region:
 
 
 def _agencies_ensure(preview: ImportPreview, region: Region) -> dict[tuple[str, str], Agency]:
-    """Every name resolves to an agency; unknown ones are created marked for review."""
+    """Every name resolves to an agency; unknown ones are created marked for review. A name the
+    parser found collective (各市县, …各成员单位) is a collective unit, new or existing."""
     national = Region.objects.get(name="全国")
     found: dict[tuple[str, str], Agency] = {}
     for key, resolved in preview.names.items():
@@ -274,9 +290,13 @@ def _agencies_ensure(preview: ImportPreview, region: Region) -> dict[tuple[str, 
                     "side": resolved.side,
                     "level": Level.NATIONAL if home == national else region.level,
                     "needs_review": True,
+                    "is_collective": resolved.collective,
                 },
             )
             resolved.agency = agency
+        if resolved.collective and not agency.is_collective:
+            agency.is_collective = True
+            agency.save(update_fields=["is_collective"])
         if resolved.written and resolved.written != agency.name:
             AgencyAlias.objects.get_or_create(
                 region=agency.region if agency.side == Side.NIPA else region,
@@ -326,12 +346,15 @@ def _sections_write(plan: Plan, parsed: ParsedPlan) -> dict[str, Section]:
     by_label: dict[str, Section] = {}
     task_sections = {t.section for t in parsed.tasks}
     for order, psec in enumerate(parsed.sections):
+        kind = _section_kind(psec.title)
+        if psec.label in task_sections and psec.kind != "guarantee":
+            kind = SectionKind.TASKS  # a guarantee part holding a task stays a guarantee part
         section = Section.objects.create(
             plan=plan,
             parent=by_label.get(psec.parent) if psec.parent else None,
             label=psec.label,
             title=psec.title,
-            kind=SectionKind.TASKS if psec.label in task_sections else _section_kind(psec.title),
+            kind=kind,
             order=order,
         )
         by_label[psec.label] = section
@@ -379,13 +402,16 @@ def unknown_names_map(
     """Apply the coordinator's corrections: an unknown name (by its index in
     `preview.unknown_names`) becomes an alias of an existing agency, within the plan's region,
     so this import and every later one resolve it. Only agencies of the plan's region, its
-    ancestors or NIPA may be chosen."""
-    if not choices or preview.region is None:
+    ancestors or NIPA may be chosen. A name matched to an agency still 待核实 through another
+    written form, left on 新建, becomes an agency of its own."""
+    if preview.region is None:
         return
     allowed = Agency.objects.filter(region__in=preview.region.lineage() + _national())
     for index, resolved in enumerate(preview.unknown_names):
         agency_id = choices.get(str(index))
         if agency_id is None:
+            if resolved.agency is not None and resolved.agency.name != resolved.candidate:
+                resolved.agency = None
             continue
         agency = allowed.filter(pk=agency_id).first()
         if agency is None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import indicator_views, views
 
 app_name = "reports"
 
@@ -16,4 +16,25 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/remove/", views.attachment_remove, name="attachment_remove"),
     path("plan/<int:plan_pk>/periods/", views.plan_periods, name="plan_periods"),
+    path(
+        "plan/<int:plan_pk>/indicators/",
+        indicator_views.plan_indicators,
+        name="plan_indicators",
+    ),
+    path("indicators/<int:pk>/edit/", indicator_views.indicator_edit, name="indicator_edit"),
+    path(
+        "indicators/<int:pk>/values/new/",
+        indicator_views.indicator_value_new,
+        name="indicator_value_new",
+    ),
+    path(
+        "indicator-values/<int:pk>/review/",
+        indicator_views.indicator_value_review,
+        name="indicator_value_review",
+    ),
+    path(
+        "indicator-values/<int:pk>/evidence/",
+        indicator_views.indicator_value_evidence,
+        name="indicator_value_evidence",
+    ),
 ]

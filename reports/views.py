@@ -15,7 +15,14 @@ from agencies.models import Agency
 from ops.concurrency import Conflict
 from plans.selectors import get_plan_for_user
 from reports import services
-from reports.forms import AttachmentForm, ReportForm, ReturnForm, ScheduleForm
+from reports.forms import (
+    AttachmentForm,
+    PeriodForm,
+    ReportForm,
+    ReportingSideForm,
+    ReturnForm,
+    ScheduleForm,
+)
 from reports.models import ProgressReport
 from reports.selectors import get_attachment_for_user, get_period_for_user, get_report_for_user
 from tasks.selectors import get_task_for_user
@@ -165,27 +172,72 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_periods(request: HttpRequest, plan_pk: int) -> HttpResponse:
-    """报送周期 of a plan; its coordinators generate a year's periods at a cadence."""
+    """报送周期 and who reports: the coordinators set the schedule as a rule (periods from the
+    first one up to the current one), which side reports, and edit one period's dates."""
     plan = get_plan_for_user(request.user, plan_pk)
     can_edit = rules.can_coordinate_plan(request.user, plan)
-    form = ScheduleForm(request.POST or None, initial={"year": plan.period_start})
+    action = request.POST.get("action", "schedule")
+    forms = _period_forms(request, plan, action)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
+        form = forms[action if action in forms else "schedule"]
         if form.is_valid():
             try:
-                created = services.period_schedule_create(
-                    actor=request.user, plan=plan, **form.cleaned_data
-                )
-                messages.success(request, _("已新增 %(n)d 个报送周期。") % {"n": len(created)})
+                messages.success(request, _PERIOD_ACTIONS[action](request.user, plan, form))
                 return redirect("reports:plan_periods", plan_pk=plan.pk)
             except ValidationError as exc:
                 for message in _errors(exc):
                     form.add_error(None, message)
+    editing = request.POST.get("period") or request.GET.get("edit")
     ctx = {
         "plan": plan,
         "periods": plan.periods.order_by("starts_on"),
-        "form": form,
         "can_edit": can_edit,
+        "editing": int(editing) if str(editing).isdigit() else None,
+        **{f"{name}_form": form for name, form in forms.items()},
     }
-    return render(request, "reports/plan_periods.html", ctx)
+    return render(request, "reports/plan_periods.html", ctx, status=400 if request.POST else 200)
+
+
+def _period_forms(request: HttpRequest, plan, action: str) -> dict:
+    """The page's three forms, the posted one bound; the rule prefilled from the last period."""
+    last = plan.periods.order_by("-starts_on").first()
+    rule = {"year": plan.period_start, "cadence": last.cadence if last else "half_yearly"}
+    if last is not None:
+        rule["due_days_after_end"] = (last.due_on - last.ends_on).days
+        rule["opens_days_before_end"] = (last.ends_on - last.opens_on).days
+    editing = plan.periods.filter(pk=request.GET.get("edit") or 0).values().first() or {}
+    data = {name: request.POST if action == name else None for name in _PERIOD_ACTIONS}
+    return {
+        "schedule": ScheduleForm(data["schedule"], initial=rule),
+        "side": ReportingSideForm(
+            data["side"], initial={"nipa_reports_required": plan.nipa_reports_required}
+        ),
+        "period": PeriodForm(data["period"], initial={**editing, "period": editing.get("id")}),
+    }
+
+
+def _schedule(user, plan, form) -> str:
+    created, kept = services.period_schedule_apply(actor=user, plan=plan, **form.cleaned_data)
+    return _("已新增 %(n)d 个报送周期，已有的 %(kept)d 个保持不变。") % {
+        "n": len(created),
+        "kept": kept,
+    }
+
+
+def _side(user, plan, form) -> str:
+    services.plan_reporting_side_set(actor=user, plan=plan, **form.cleaned_data)
+    return _("报送设置已保存。")
+
+
+def _period(user, plan, form) -> str:
+    data = dict(form.cleaned_data)
+    period = plan.periods.filter(pk=data.pop("period")).first()
+    if period is None:
+        raise ValidationError(_("报送周期不存在。"))
+    period = services.period_update(actor=user, period=period, values=data)
+    return _("报送周期“%(label)s”已保存。") % {"label": period.label}
+
+
+_PERIOD_ACTIONS = {"schedule": _schedule, "side": _side, "period": _period}

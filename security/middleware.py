@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -86,6 +87,7 @@ def _admin_actions(request: HttpRequest, user: object, *, since: dt.datetime) ->
 # answers tokens (whose holders change no password here) and is left alone.
 EXEMPT = ("password_change", "password_change_done", "logout", "login", "set_language")
 DEADLINE_KEY = "password_expires_at"
+MUST_CHANGE_KEY = "password_must_change"
 
 
 def _deadline(user: object, *, days: int) -> dt.datetime:
@@ -95,22 +97,37 @@ def _deadline(user: object, *, days: int) -> dt.datetime:
 
 
 class PasswordExpiryMiddleware:
-    """With PASSWORD_MAX_AGE_DAYS set (the 等保 profile), a user whose password is older is
-    sent to change it before anything else. The deadline is kept in the session: one query
-    per session, not per request."""
+    """A user with a temporary password an administrator set (PasswordState.must_change) is
+    sent to change it before anything else; so is, with PASSWORD_MAX_AGE_DAYS set (the 等保
+    profile), a user whose password is older. Both are kept in the session: the mark is read
+    once at login, the deadline once per session; no query on other requests."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        if request.method != "POST":  # logging in is a POST
+            return self.get_response(request)
+        before = request.session.get(SESSION_KEY)
+        response = self.get_response(request)
+        after = request.session.get(SESSION_KEY)
+        logged_in = after is not None and after != before  # by this request
+        if logged_in and PasswordState.objects.filter(user_id=after, must_change=True).exists():
+            request.session[MUST_CHANGE_KEY] = True
+        return response
 
     def process_view(
         self, request: HttpRequest, view: Callable[..., HttpResponse], *args: object
     ) -> HttpResponse | None:
-        days = settings.PASSWORD_MAX_AGE_DAYS
         user = getattr(request, "user", None)
-        if not days or user is None or not user.is_authenticated or self._exempt(request):
+        if user is None or not user.is_authenticated or self._exempt(request):
+            return None
+        if self._must_change(request, user):
+            return self._to_password_change(
+                request, _("您正在使用管理员设置的临时密码，请先修改密码。")
+            )
+        days = settings.PASSWORD_MAX_AGE_DAYS
+        if not days:
             return None
         now = timezone.now()
         deadline = request.session.get(DEADLINE_KEY)
@@ -121,9 +138,25 @@ class PasswordExpiryMiddleware:
             request.session[DEADLINE_KEY] = deadline
         if now < dt.datetime.fromisoformat(deadline):
             return None
-        messages.warning(
+        return self._to_password_change(
             request, _("您的密码已超过 %(days)d 天未修改,请先修改密码。") % {"days": days}
         )
+
+    @staticmethod
+    def _must_change(request: HttpRequest, user: object) -> bool:
+        """The mark is read at login (above) and kept in the session; while it is there the
+        state is read again, so the user goes on as soon as the password is changed. (An
+        administrator's reset changes the password, which ends the user's other sessions.)"""
+        if not request.session.get(MUST_CHANGE_KEY):
+            return False
+        if PasswordState.objects.filter(user=user, must_change=True).exists():
+            return True
+        del request.session[MUST_CHANGE_KEY]
+        return False
+
+    @staticmethod
+    def _to_password_change(request: HttpRequest, message: str) -> HttpResponse:
+        messages.warning(request, message)
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(reverse("password_change"))
         return redirect("password_change")

@@ -1,5 +1,6 @@
 """The password policy: a validator for character classes, and the hook that records when a
-password was set (the 等保 profile makes passwords expire, counted from that moment).
+password was set (the 等保 profile makes passwords expire, counted from that moment) and
+clears the mark of a temporary password (PasswordState.must_change).
 
 The profile is chosen in settings (PASSWORD_POLICY): `default`, or `dengbao` for a system
 assessed under 等保2.0 level 2 — longer passwords of three character classes, changed every
@@ -55,7 +56,11 @@ class RecordPasswordChange:
 
         if user is None or user.pk is None:
             return
-        PasswordState.objects.update_or_create(user=user, defaults={"changed_at": timezone.now()})
+        # A password the user sets themselves ends any temporary one an administrator gave
+        # (the administrator's reset sets must_change again right after saving).
+        PasswordState.objects.update_or_create(
+            user=user, defaults={"changed_at": timezone.now(), "must_change": False}
+        )
         security_event_record(kind=Kind.PASSWORD_CHANGED, user=user)
 
     def get_help_text(self) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tasks import views
+from tasks import deadline_views, views
 
 app_name = "tasks"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("work-items/<int:pk>/close/", views.work_item_close, name="work_item_close"),
     path("work-items/<int:pk>/extension/", views.extension_request, name="extension_request"),
     path("extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
+    path("plan/<int:plan_pk>/deadlines/", deadline_views.plan_deadlines, name="plan_deadlines"),
 ]

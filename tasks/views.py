@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agencies import rules
 from agencies.models import Agency
 from ops.page_cache import cached_page
+from plans.models import IndicatorValue
 from tasks import selectors, services
 from tasks.forms import (
     CloseForm,
@@ -139,7 +140,9 @@ def _render_task(
         **_timeline_ctx(request, task, comment_form=comment_form),
         "matrix": selectors.task_responsibility_matrix(task=task),
         "work_items": selectors.task_work_items(task=task),
-        "indicators": task.plan.indicators.prefetch_related("values"),
+        "indicators": task.plan.indicators.prefetch_related(
+            Prefetch("values", queryset=IndicatorValue.objects.counted())
+        ),
     }
     return render(request, "tasks/task_detail.html", ctx, status=status)
 

@@ -6,7 +6,10 @@
 - `.docx`: paragraphs in body order; a table whose header names a task column (任务, 重点任务,
   任务内容, …) and unit columns (责任单位, 牵头单位, 配合单位, …) becomes the lines a plain
   document would have: `1.任务。正文(牵头单位：A；配合单位：B)`, with a category column (类别,
-  领域, …) giving `(一)类别` group headings. Other tables become one line a row.
+  领域, …) giving `(一)类别` group headings. A title column beside a content column (重点任务 |
+  主要内容) gives `1.标题。内容(…)`; one unit column per side gives NIPA's part first, as the
+  running text writes it; a section row (merged across the table, or alone in its row) gives a
+  `(一)…` heading, never a task. Other tables become one line a row.
 - `.doc` and `.pdf` are refused with a hint (save as .docx / copy the text out).
 
 The text is returned as written (line breaks normalised to `\\n`); undoing PDF line breaks and

@@ -19,6 +19,7 @@ class ParsedResponsibility:
     side: str  # "nipa" | "local"
     role: str  # "lead" (牵头) | "co" (配合/按职责分工负责) | "responsible" (责任单位)
     order: int  # 1-based position in the task's note
+    collective: bool = False  # a group (各市县, …各成员单位), not one agency: never owes a report
 
 
 @dataclass

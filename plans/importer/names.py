@@ -205,6 +205,20 @@ def relative_prefix(name: str) -> str | None:
     return None
 
 
+_COLLECTIVE = re.compile(
+    r"^(全省|全市|全县|全区)?各"  # 各市县, 各市（州）人民政府, 各有关单位, 各设区市知识产权局
+    r"|成员单位$|成员$"  # …联席会议各成员单位, …专项小组成员
+    r"|(有关|相关|其他|其它)(部门|单位|机构)$"  # 省直有关部门, 其他相关单位
+    r"|^(省|市)?(市县|县市|县区|区县|县市区|区市)(人民)?政府$"  # 市县政府
+)
+
+
+def is_collective_name(name: str) -> bool:
+    """Whether a written name stands for a group of units rather than one agency: `各市县`,
+    `各市县政府`, `各市（州）人民政府`, `…联席会议各成员单位`, `…专项小组成员`, `各有关单位`."""
+    return bool(_COLLECTIVE.search(squash(name)))
+
+
 def canonical_agency_name(*, written: str, region: ParsedRegion | str | None, side: str) -> str:
     """The canonical candidate for a written name, relative to the plan's region.
 

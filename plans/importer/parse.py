@@ -5,7 +5,9 @@ with a responsibility note holds tasks, unless its title says it is about guaran
 (`保障措施`, `组织实施`, …). Without any notes in the document, titles decide (`任务`, `内容`,
 `举措`, … hold tasks; `总体要求`, `指导思想`, `目标` … are general). In a task part an item with
 notes under it is a section (`(一)` groups of `1.` tasks); an item with its own note, or a leaf,
-is a task (Weihai's `(一)`–`(十四)`, a work plan's `1.` directly under `一、`).
+is a task (Weihai's `(一)`–`(十四)`, a work plan's `1.` directly under `一、`). A numbered item
+with its own note is a task whichever heading it sits under: in a guarantee part (`保障措施`)
+such items are tasks under their heading, and the items without notes stay guarantee measures.
 
 Texts have layout whitespace removed (:func:`plans.importer.names.squash`). A task's title is
 its text before the first `。` (outside brackets and quotes); its ``text`` is the rest, without
@@ -45,6 +47,7 @@ from plans.importer.names import (
     PROVINCES,
     ParsedRegion,
     canonical_agency_name,
+    is_collective_name,
     province_prefix,
     region_from_name,
     region_from_org,
@@ -164,7 +167,7 @@ class _Plan:
                 notes = {id(i.node): i.note for i in part_items}
                 self._collect(part, part.label or None, notes)
             elif kind == "guarantee":
-                self._measures(part, title)
+                self._guarantees(part, title, part_items)
             else:
                 self._objectives(part, title)
 
@@ -178,14 +181,38 @@ class _Plan:
         )
         return label
 
-    def _collect(self, node: Node, section: str | None, notes: dict[int, Note | None]) -> None:
+    def _collect(
+        self, node: Node, section: str | None, notes: dict[int, Note | None], *, loose: bool = False
+    ) -> None:
         for child in node.children:
-            below = any(notes.get(id(n)) for n in child.walk()[1:])
-            if below or (child.children and not notes.get(id(child))):
-                label = self._section(child, _heading_title(child), section, "tasks")
-                self._collect(child, label, notes)
+            self._place(child, section, notes, loose=loose)
+
+    def _place(
+        self, child: Node, section: str | None, notes: dict[int, Note | None], *, loose: bool
+    ) -> None:
+        """A task (an item with its own note, or a leaf), or a section of the items below it.
+        With `loose` (a guarantee part), an item without notes is a guarantee measure."""
+        below = any(notes.get(id(n)) for n in child.walk()[1:])
+        if below or (child.children and not notes.get(id(child)) and not loose):
+            label = self._section(child, _heading_title(child), section, "tasks")
+            self._collect(child, label, notes, loose=loose)
+        elif loose and not notes.get(id(child)):
+            self._measure(child)
+        else:
+            self.task_nodes.append((child, notes.get(id(child)), section))
+
+    def _guarantees(self, part: Node, title: str, items: list[_Item]) -> None:
+        """A guarantee part: a numbered item that names responsible units is a task (with the
+        items around it, under their heading); items without notes are guarantee measures."""
+        notes = {id(i.node): i.note for i in items if i.note is not None}
+        if not notes:
+            self._measures(part, title)
+            return
+        for child in part.children:
+            if any(id(n) in notes for n in child.walk()):
+                self._place(child, part.label or None, notes, loose=True)
             else:
-                self.task_nodes.append((child, notes.get(id(child)), section))
+                self._measure(child)
 
     def _measures(self, part: Node, title: str) -> None:
         if not part.children:
@@ -193,8 +220,11 @@ class _Plan:
             self.measures.append(ParsedGuaranteeMeasure(part.label, title, squash(body)))
             return
         for child in part.children:
-            head, body = _split_title(squash(child.all_text()))
-            self.measures.append(ParsedGuaranteeMeasure(child.label, head.rstrip("：:"), body))
+            self._measure(child)
+
+    def _measure(self, node: Node) -> None:
+        head, body = _split_title(squash(node.all_text()))
+        self.measures.append(ParsedGuaranteeMeasure(node.label, head.rstrip("：:"), body))
 
     def _objectives(self, part: Node, title: str) -> None:
         if "目标" in title:
@@ -287,7 +317,9 @@ def _tasks(state: _Plan, region: ParsedRegion | None) -> list[ParsedTask]:
                 if a.side == "local" and relative_prefix(name) and name not in unplaced:
                     unplaced.append(name)
                 task.responsibilities.append(
-                    ParsedResponsibility(a.written, name, a.side, a.role, order)
+                    ParsedResponsibility(
+                        a.written, name, a.side, a.role, order, is_collective_name(a.written)
+                    )
                 )
         tasks.append(task)
     if unplaced:

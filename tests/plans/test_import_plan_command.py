@@ -127,3 +127,26 @@ def test_the_real_command_exits_non_zero_on_bad_input(tmp_path):
     assert result.returncode != 0
     assert result.stdout == ""
     assert "empty" in result.stderr.lower()
+
+
+def test_an_unmigrated_database_is_named_in_one_line(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "import_plan", str(SOURCES / "hainan-2022.txt")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "CommandError: 数据库尚未初始化，请先运行 python manage.py migrate。 / the database is "
+        "not initialised: run python manage.py migrate first."
+    ]

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 
-from agencies.models import Agency, AgencyAlias, Region
+from agencies.models import Agency, AgencyAlias, NameVariant, Region
 from plans import services
 from plans.importer.parse import parse_plan
 from plans.models import Plan
@@ -159,3 +159,80 @@ def test_only_the_plans_coordinators_may_revise_it():
         plan_import(parsed=parse_plan(text=revised), text=revised, actor=UserFactory())
     plan.refresh_from_db()
     assert plan.source_text == text
+
+
+def test_collective_units_are_created_as_collective():
+    plan = _import(_text("hunan-2022.txt")).plan
+    members = Agency.objects.get(name="湖南省知识产权协调工作联席会议各成员单位")
+    assert members.is_collective and members.needs_review
+    assert Agency.objects.get(name="湖南省各有关市州人民政府").is_collective
+    assert not plan.lead_agency.is_collective
+    assert not Agency.objects.get(name="湖南省科技厅").is_collective
+
+
+def test_an_existing_agency_named_as_a_group_becomes_collective():
+    weihai_group = "威海市知识产权战略实施工作专项小组成员"
+    shandong = Region.objects.get(name="山东省")
+    existing = AgencyFactory(name=weihai_group, region=shandong)
+    _import(_text("weihai-2021.txt"))
+    existing.refresh_from_db()
+    assert existing.is_collective
+
+
+def test_the_common_short_forms_are_seeded():
+    variants = dict(NameVariant.objects.values_list("variant", "canonical"))
+    assert variants["高院"] == "高级人民法院"
+    assert variants["省检察院"] == "省人民检察院"
+    assert variants["市场监管局"] == "市场监督管理局"
+    assert 20 <= len(variants) <= 40
+
+
+@pytest.mark.parametrize("written", ["省高院", "省高级法院", "省高级人民法院"])
+def test_short_forms_resolve_to_one_agency(written):
+    hainan = Region.objects.get(name="海南省")
+    court = AgencyFactory(name="海南省高级人民法院", region=hainan)
+    prosecutor = AgencyFactory(name="海南省人民检察院", region=hainan)
+    text = f"一、重点任务\n1.加强司法保护。完善机制。（{written}牵头，省检察院配合）\n"
+    preview = plan_preview(parsed=parse_plan(text=text, region="海南省"), text=text)
+    assert [n.agency for n in preview.names.values()] == [court, prosecutor]
+    assert preview.unknown_names == []
+
+
+def test_an_administrator_extends_the_short_forms():
+    hainan = Region.objects.get(name="海南省")
+    office = AgencyFactory(name="海南省知识产权局", region=hainan)
+    text = "一、重点任务\n1.加强保护。完善机制。（省知产局负责）\n"
+    parsed = parse_plan(text=text, region="海南省")
+    assert plan_preview(parsed=parsed, text=text).unknown_names[0].agency is None
+    NameVariant.objects.create(variant="知产局", canonical="知识产权局")
+    assert plan_preview(parsed=parsed, text=text).names[("省知产局", "海南省知产局")].agency == (
+        office
+    )
+
+
+def test_a_name_matched_to_an_agency_in_review_is_preselected_not_unknown():
+    hainan = Region.objects.get(name="海南省")
+    office = AgencyFactory(name="海南省知识产权局", region=hainan, needs_review=True)
+    text = "一、重点任务\n1.加强保护。完善机制。（省知识产权局负责）\n"
+    preview = plan_preview(parsed=parse_plan(text=text, region="海南省"), text=text)
+    (name,) = preview.unknown_names
+    assert name.agency == office and name.in_review
+    assert name.choices[0] == office
+
+
+def test_a_task_under_a_guarantee_heading_is_imported_in_a_guarantee_part():
+    text = (
+        "海南省知识产权工作方案\n一、重点任务\n1.加强保护。建立机制。（省知识产权局负责）\n"
+        "二、保障措施\n（一）加强组织保障。\n"
+        "1.建立联席会议制度。定期会商。（省知识产权局牵头，各市县政府按职责分工负责）\n"
+        "（二）强化资金保障。安排专项经费。\n"
+    )
+    plan = plan_import(
+        parsed=parse_plan(text=text, region="海南省"), text=text, actor=_operator()
+    ).plan
+    assert plan.tasks.count() == 2
+    task = plan.tasks.get(number=2)
+    assert (task.section.label, task.section.kind) == ("(一)", "tasks")
+    assert task.section.parent.kind == "guarantee"
+    assert [g.title for g in plan.guarantee_measures.all()] == ["强化资金保障"]
+    assert Agency.objects.get(name="海南省各市县政府").is_collective

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from agencies.models import Agency, AgencyAlias, Region
+from agencies.models import Agency, AgencyAlias, NameVariant, Region
 from plans.models import Plan
 from tests.factories import AgencyFactory
 
@@ -56,6 +56,7 @@ def test_upload_previews_without_writing_then_confirm_imports(world):
 
 
 def test_the_coordinator_maps_an_unknown_name_to_an_existing_agency(world):
+    NameVariant.objects.all().delete()  # no short forms known: the coordinator maps by hand
     hainan = Region.objects.get(name="海南省")
     court = AgencyFactory(name="海南省高级人民法院", region=hainan)
     client = _client(world.users["coordinator"])
@@ -114,3 +115,45 @@ def test_plan_list_shows_only_visible_plans(world):
     page = _client(world.users["liaison"]).get("/plans/").content.decode()
     assert world.plan_a.title in page
     assert world.plan_b.title not in page
+
+
+def test_the_preview_preselects_an_existing_agency_still_in_review(world):
+    Agency.objects.filter(pk=world.hainan_office.pk).update(needs_review=True)
+    client = _client(world.users["coordinator"])
+    text = (SOURCES / "hainan-2022.txt").read_text(encoding="utf-8")
+    response = client.post("/plans/import/", {"text": text, "action": "preview"})
+    preview = response.context["preview"]
+    index = next(i for i, n in enumerate(preview.unknown_names) if n.written == "省知识产权局")
+    name = preview.unknown_names[index]
+    assert name.agency == world.hainan_office and name.in_review
+    page = response.content.decode()
+    row = page[page.index(f'name="map-{index}"') :]
+    row = row[: row.index("</tr>")]
+    assert f'<option value="{world.hainan_office.pk}" selected>海南省知识产权局（待核实）' in row
+    assert '<option value="" selected>' not in row
+    assert "已有单位，仍待核实" in row
+    # Confirming as preselected keeps the one agency: no second 海南省知识产权局 appears.
+    client.post(
+        "/plans/import/", {"text": text, "action": "confirm", f"map-{index}": name.agency.pk}
+    )
+    plan = Plan.objects.get(doc_number="琼府〔2022〕39号")
+    assert plan.tasks.filter(responsibilities__agency=world.hainan_office).count() == 12
+    assert Agency.objects.filter(name__contains="海南省知识产权局").count() == 1
+
+
+def test_a_short_form_resolves_to_the_existing_agency_in_the_preview(world):
+    court = AgencyFactory(name="海南省高级人民法院", region=Region.objects.get(name="海南省"))
+    client = _client(world.users["coordinator"])
+    text = (SOURCES / "hainan-2022.txt").read_text(encoding="utf-8")
+    preview = client.post("/plans/import/", {"text": text, "action": "preview"}).context["preview"]
+    assert preview.names[("省高级法院", "海南省高级法院")].agency == court
+    assert "省高级法院" not in {n.written for n in preview.unknown_names}
+
+
+def test_collective_units_are_badged_in_the_preview(world):
+    client = _client(world.users["coordinator"])
+    text = (SOURCES / "hainan-2022.txt").read_text(encoding="utf-8")
+    response = client.post("/plans/import/", {"text": text, "action": "preview"})
+    collective = [n.written for n in response.context["preview"].unknown_names if n.collective]
+    assert "各市县" in collective
+    assert "集合单位" in response.content.decode()

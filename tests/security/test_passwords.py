@@ -149,3 +149,46 @@ def test_the_dengbao_profile_is_chosen_in_settings_and_a_typo_refuses_to_start()
     assert "'min_classes': 3" in dengbao.stdout
     typo = _settings_with("dengbo")
     assert typo.returncode != 0 and "PASSWORD_POLICY" in typo.stderr
+
+
+def _must_change(user) -> None:
+    PasswordState.objects.update_or_create(user=user, defaults={"must_change": True})
+
+
+def test_a_temporary_password_must_be_changed_at_login_whatever_the_policy(settings) -> None:
+    settings.PASSWORD_MAX_AGE_DAYS = 0
+    user = UserFactory()
+    _must_change(user)
+    client = Client()
+    client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/password/"
+    assert "临时密码" in response.content.decode()
+    assert client.get("/", HTTP_HX_REQUEST="true")["HX-Redirect"] == "/accounts/password/"
+    changed = client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Zhishi-Chanquan-2026",
+            "new_password2": "Zhishi-Chanquan-2026",
+        },
+    )
+    assert changed.status_code == 302
+    assert not PasswordState.objects.get(user=user).must_change
+    assert client.get("/").status_code == 200
+
+
+def test_setting_a_password_clears_the_temporary_mark() -> None:
+    user = UserFactory()
+    _must_change(user)
+    user.set_password("Another-Passw0rd")
+    user.save()
+    assert not PasswordState.objects.get(user=user).must_change
+
+
+def test_without_the_mark_a_login_goes_straight_in(settings) -> None:
+    settings.PASSWORD_MAX_AGE_DAYS = 0
+    user = UserFactory()
+    client = Client()
+    client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    assert client.get("/").status_code == 200

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.migrations.executor import MigrationExecutor
 
 from plans.importer.decode import DocumentError, decode_document
 from plans.importer.parse import parse_plan
@@ -24,6 +26,26 @@ def _date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         raise CommandError(f"--issued-on 需为 YYYY-MM-DD / must be YYYY-MM-DD: {value}") from exc
+
+
+def _database_ready() -> None:
+    """Refuse, in one line, a database that cannot be reached or has not been migrated."""
+    try:
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as exc:
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise CommandError(f"无法连接数据库 / cannot reach the database: {reason}") from exc
+    if not executor.loader.applied_migrations:
+        raise CommandError(
+            "数据库尚未初始化，请先运行 python manage.py migrate。 / the database is not "
+            "initialised: run python manage.py migrate first."
+        )
+    if pending:
+        raise CommandError(
+            "数据库尚未迁移到最新版本，请先运行 python manage.py migrate。 / the database has "
+            "unapplied migrations: run python manage.py migrate first."
+        )
 
 
 class Command(BaseCommand):
@@ -55,6 +77,7 @@ class Command(BaseCommand):
             )
         except DocumentError as exc:
             raise CommandError(str(exc)) from exc
+        _database_ready()  # the document is read first: its errors need no database
         if options["dry_run"]:
             preview = plan_preview(parsed=parsed, text=text)
             self._report(preview.to_json_dict(), options["json"], preview.changes)
