@@ -14,7 +14,7 @@ from agencies import rules
 from agencies.models import Agency
 from ops.concurrency import Conflict
 from plans.selectors import get_plan_for_user
-from reports import services
+from reports import periods, services
 from reports.forms import (
     AttachmentForm,
     PeriodForm,
@@ -219,7 +219,7 @@ def _period_forms(request: HttpRequest, plan, action: str) -> dict:
 
 
 def _schedule(user, plan, form) -> str:
-    created, kept = services.period_schedule_apply(actor=user, plan=plan, **form.cleaned_data)
+    created, kept = periods.period_schedule_apply(actor=user, plan=plan, **form.cleaned_data)
     return _("已新增 %(n)d 个报送周期，已有的 %(kept)d 个保持不变。") % {
         "n": len(created),
         "kept": kept,
@@ -227,7 +227,7 @@ def _schedule(user, plan, form) -> str:
 
 
 def _side(user, plan, form) -> str:
-    services.plan_reporting_side_set(actor=user, plan=plan, **form.cleaned_data)
+    periods.plan_reporting_side_set(actor=user, plan=plan, **form.cleaned_data)
     return _("报送设置已保存。")
 
 
@@ -236,7 +236,7 @@ def _period(user, plan, form) -> str:
     period = plan.periods.filter(pk=data.pop("period")).first()
     if period is None:
         raise ValidationError(_("报送周期不存在。"))
-    period = services.period_update(actor=user, period=period, values=data)
+    period = periods.period_update(actor=user, period=period, values=data)
     return _("报送周期“%(label)s”已保存。") % {"label": period.label}
 
 

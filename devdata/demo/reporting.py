@@ -14,6 +14,7 @@ from agencies.models import Agency
 from devdata.demo import texts
 from devdata.demo.people import Cast
 from devdata.demo.replay import Replay, moment
+from reports import periods
 from reports import services as report_services
 from reports.models import Cadence, ProgressReport, ReportingPeriod, ReportState
 from tasks.models import Responsibility, Task
@@ -33,7 +34,7 @@ class Owed:
 def periods_create(*, cast: Cast, years: list[int]) -> list[ReportingPeriod]:
     """The half-yearly periods of the history's years, as the coordinator sets them."""
     for year in years:
-        report_services.period_schedule_create(
+        periods.period_schedule_create(
             actor=cast.coordinator, plan=cast.plan, cadence=Cadence.HALF_YEARLY, year=year
         )
     return list(cast.plan.periods.order_by("starts_on"))

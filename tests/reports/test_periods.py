@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from agencies.models import Role
-from reports import services
+from reports import periods
 from reports.models import ReportingPeriod
 from security.models import Kind, SecurityEvent
 from tests.factories import MembershipFactory, PeriodFactory, UserFactory
@@ -31,7 +31,7 @@ def _labels(plan) -> list[str]:
 
 def test_the_rule_creates_every_period_from_the_first_up_to_the_current_one(world):
     plan = world.plan_b  # its one period covers 1 January to 30 June 2025
-    created, kept = services.period_schedule_apply(
+    created, kept = periods.period_schedule_apply(
         actor=world.users["other_coordinator"],
         plan=plan,
         cadence="quarterly",
@@ -47,12 +47,12 @@ def test_the_rule_creates_every_period_from_the_first_up_to_the_current_one(worl
 
 def test_applying_the_rule_again_keeps_what_exists_and_never_duplicates(world):
     plan, coordinator = world.plan_a, world.users["coordinator"]
-    first, _ = services.period_schedule_apply(
+    first, _ = periods.period_schedule_apply(
         actor=coordinator, plan=plan, cadence="half_yearly", year=2024, today=D(2025, 3, 1)
     )
     # 2024 H1 and H2; 2025 H1 is already covered by the world's period (1 Jan–30 Jun 2025)
     assert [p.label for p in first] == ["2024年上半年", "2024年下半年"]
-    again, kept = services.period_schedule_apply(
+    again, kept = periods.period_schedule_apply(
         actor=coordinator, plan=plan, cadence="half_yearly", year=2024, today=D(2025, 9, 1)
     )
     assert [p.label for p in again] == ["2025年下半年"] and kept == 3
@@ -61,18 +61,18 @@ def test_applying_the_rule_again_keeps_what_exists_and_never_duplicates(world):
 
 def test_the_rule_stops_at_the_plans_last_year_and_refuses_bad_input(world):
     plan, coordinator = world.plan_a, world.users["coordinator"]
-    created, _ = services.period_schedule_apply(
+    created, _ = periods.period_schedule_apply(
         actor=coordinator, plan=plan, cadence="yearly", year=2026, today=D(2030, 1, 1)
     )
     assert [p.label for p in created] == ["2026年年度"]
     with pytest.raises(ValidationError, match="期数"):
-        services.period_schedule_apply(
+        periods.period_schedule_apply(
             actor=coordinator, plan=plan, cadence="half_yearly", year=2024, first=3
         )
     with pytest.raises(ValidationError, match="实施期"):
-        services.period_schedule_apply(actor=coordinator, plan=plan, cadence="yearly", year=2030)
+        periods.period_schedule_apply(actor=coordinator, plan=plan, cadence="yearly", year=2030)
     with pytest.raises(PermissionDenied):
-        services.period_schedule_apply(
+        periods.period_schedule_apply(
             actor=world.users["liaison"], plan=plan, cadence="yearly", year=2024
         )
 
@@ -95,25 +95,25 @@ def test_a_periods_dates_are_edited_in_order_and_without_overlap(world):
         "opens_on": D(2025, 6, 15),
         "due_on": D(2025, 7, 31),
     }
-    period = services.period_update(actor=coordinator, period=period, values=values)
+    period = periods.period_update(actor=coordinator, period=period, values=values)
     assert (period.label, period.due_on) == ("2025年上半年", D(2025, 7, 31))
     entry = SecurityEvent.objects.filter(kind=Kind.ADMINISTRATION).latest("occurred_at")
     assert entry.username == "coordinator" and entry.detail["action"] == "period_update"
     with pytest.raises(ValidationError, match="2025年下半年"):
-        services.period_update(
+        periods.period_update(
             actor=coordinator, period=period, values={**values, "ends_on": D(2025, 7, 31)}
         )
     with pytest.raises(ValidationError, match="不能早于开放报送日期"):
-        services.period_update(
+        periods.period_update(
             actor=coordinator, period=period, values={**values, "due_on": D(2025, 6, 1)}
         )
     with pytest.raises(PermissionDenied):
-        services.period_update(actor=world.users["liaison"], period=other, values=values)
+        periods.period_update(actor=world.users["liaison"], period=other, values=values)
     assert ReportingPeriod.objects.get(pk=other.pk).ends_on == D(2025, 12, 31)
 
 
 def test_which_side_reports_is_a_plan_setting_logged_with_its_actor(world):
-    plan = services.plan_reporting_side_set(
+    plan = periods.plan_reporting_side_set(
         actor=world.users["coordinator"], plan=world.plan_a, nipa_reports_required=True
     )
     assert plan.nipa_reports_required
@@ -126,7 +126,7 @@ def test_which_side_reports_is_a_plan_setting_logged_with_its_actor(world):
         "to": True,
     }
     with pytest.raises(PermissionDenied):
-        services.plan_reporting_side_set(
+        periods.plan_reporting_side_set(
             actor=world.users["admin"], plan=world.plan_a, nipa_reports_required=False
         )
 

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ops.concurrency import Conflict
-from reports import services
+from reports import periods, services
 from reports.models import ProgressReport, ReportState
 from tasks.models import Event, EventKind
 
@@ -162,7 +162,7 @@ def test_only_an_accepted_report_becomes_a_typical_case(world):
 
 
 def test_period_schedule_for_a_year(world):
-    created = services.period_schedule_create(
+    created = periods.period_schedule_create(
         actor=world.users["coordinator"], plan=world.plan_a, cadence="quarterly", year=2025
     )
     assert [p.label for p in created] == [
@@ -173,12 +173,12 @@ def test_period_schedule_for_a_year(world):
     ]
     assert created[0].ends_on == dt.date(2025, 3, 31)
     assert created[0].due_on == dt.date(2025, 4, 15)
-    again = services.period_schedule_create(
+    again = periods.period_schedule_create(
         actor=world.users["coordinator"], plan=world.plan_a, cadence="quarterly", year=2025
     )
     assert again == []
     with pytest.raises(PermissionDenied):
-        services.period_schedule_create(
+        periods.period_schedule_create(
             actor=world.users["liaison"], plan=world.plan_a, cadence="yearly", year=2025
         )
 
