@@ -208,7 +208,8 @@ def _period_forms(request: HttpRequest, plan, action: str) -> dict:
         rule["due_days_after_end"] = (last.due_on - last.ends_on).days
         rule["opens_days_before_end"] = (last.ends_on - last.opens_on).days
     editing = plan.periods.filter(pk=request.GET.get("edit") or 0).values().first() or {}
-    data = {name: request.POST if action == name else None for name in _PERIOD_ACTIONS}
+    posted = request.method == "POST"
+    data = {name: request.POST if posted and action == name else None for name in _PERIOD_ACTIONS}
     return {
         "schedule": ScheduleForm(data["schedule"], initial=rule),
         "side": ReportingSideForm(

@@ -178,3 +178,12 @@ def test_the_page_sets_the_side_and_edits_a_period(world):
     assert ReportingPeriod.objects.get(pk=period.pk).due_on == D(2025, 7, 20)
     bad = client.post(url, {**edit, "due_on": "2025-05-01"})
     assert bad.status_code == 400 and "不能早于开放报送日期" in bad.content.decode()
+
+
+def test_the_page_opens_with_the_rule_prefilled_and_no_errors(world):
+    response = _client(world.users["coordinator"]).get(f"/reports/plan/{world.plan_a.pk}/periods/")
+    form = response.context["schedule_form"]
+    assert response.status_code == 200 and not form.is_bound
+    assert "该字段是必填项" not in response.content.decode()
+    last = world.plan_a.periods.order_by("-starts_on").first()
+    assert form.initial["due_days_after_end"] == (last.due_on - last.ends_on).days
