@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,7 +72,7 @@ def value_agencies(*, user: User, plan: Plan) -> QuerySet[Agency]:
     carrying = Responsibility.objects.filter(task__plan=plan).values("agency_id")
     return (
         Agency.objects.filter(pk__in=mine, is_collective=False)
-        .filter(pk__in=carrying.union(Agency.objects.filter(pk=plan.lead_agency_id).values("pk")))
+        .filter(Q(pk__in=carrying) | Q(pk=plan.lead_agency_id))
         .order_by("name")
     )
 

@@ -8,18 +8,16 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
-from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
 from agencies.models import Agency
 from devdata.demo import texts
 from devdata.demo.people import Cast
 from devdata.demo.replay import Replay, moment
-from plans.models import IndicatorValue, ValueState
+from plans.models import IndicatorValue
+from reports.indicators import indicator_value_accept, indicator_value_submit
 from tasks import services as task_services
-from tasks.events import event_record
-from tasks.models import EventKind, Responsibility, Status, Task, WorkItem
+from tasks.models import Responsibility, Status, Task, WorkItem
+from tasks.services.deadlines import DeadlineRow, deadline_grid_save
 
 DAY = dt.timedelta(days=1)
 
@@ -96,23 +94,14 @@ class TaskCourse:
         return ordered
 
     def _deadline(self, task_id: int, due: dt.date):
-        actor = self.cast.coordinator
+        actor, plan = self.cast.coordinator, self.cast.plan
 
         def step() -> None:
-            # No service sets a deadline yet (the grid of issue 18 will): the same write and
-            # event by hand, with the coordinator as the actor.
-            with transaction.atomic():
-                task = Task.objects.select_related("plan").get(pk=task_id)
-                Task.objects.filter(pk=task_id).update(due_on=due, version=F("version") + 1)
-                event_record(
-                    actor=actor,
-                    kind=EventKind.DEADLINE_CHANGED,
-                    plan=task.plan,
-                    task=task,
-                    from_value=task.due_on.isoformat() if task.due_on else "",
-                    to_value=due.isoformat(),
-                    reason=str(texts.DEADLINE_REASON),
-                )
+            task = Task.objects.get(pk=task_id)
+            row = DeadlineRow(
+                task_id=task.pk, expected_version=task.version, due_on=due, lead_id=None
+            )
+            deadline_grid_save(actor=actor, plan=plan, rows=[row])
 
         return step
 
@@ -250,32 +239,21 @@ def indicators_schedule(*, replay: Replay, cast: Cast, years: list[int]) -> None
 
 
 def _value(cast: Cast, indicator, year: int, value: Decimal, writer: AbstractUser):
-    # No service records an actual yet (the indicator review of issue 18 will): the row and
-    # its event by hand, with the coordinator who confirms it as the actor.
+    """The lead agency's liaison enters the actual; the coordinator confirms it."""
+
     def step() -> None:
-        with transaction.atomic():
-            _row, created = IndicatorValue.objects.get_or_create(
-                indicator=indicator,
-                year=year,
-                defaults={
-                    "value": value,
-                    "reported_by": cast.plan.lead_agency,
-                    "source": str(texts.INDICATOR_SOURCE),
-                    "note": str(texts.INDICATOR_NOTE),
-                    "state": ValueState.ACCEPTED,
-                    "entered_by": writer,
-                    "reviewed_by": cast.coordinator,
-                    "reviewed_at": timezone.now(),
-                },
-            )
-            if created:
-                event_record(
-                    actor=cast.coordinator,
-                    kind=EventKind.INDICATOR_VALUE,
-                    plan=cast.plan,
-                    to_value=f"{indicator.name} {year}: {value}"[:200],
-                    data={"indicator": indicator.pk, "year": year, "value": str(value)},
-                )
+        if IndicatorValue.objects.filter(indicator=indicator, year=year).exists():
+            return  # loaded before: a confirmed value stays as it is
+        entered = indicator_value_submit(
+            actor=writer,
+            indicator=indicator,
+            agency=cast.plan.lead_agency,
+            year=year,
+            value=value,
+            source=str(texts.INDICATOR_SOURCE),
+            note=str(texts.INDICATOR_NOTE),
+        )
+        indicator_value_accept(actor=cast.coordinator, value=entered)
 
     return step
 

@@ -41,7 +41,6 @@ STATUS_REASONS = {
     "behind": _("演示：完成时限临近，关键节点未完成"),
     "completed": _("演示：目标任务已全部完成"),
 }
-DEADLINE_REASON = _("演示：按方案确定完成时限")
 
 WORK_ITEMS = [
     _("出台知识产权综合管理改革实施细则"),
