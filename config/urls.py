@@ -29,6 +29,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("manage/", include("administration.urls")),
+    path("supervision/", include("supervision.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "reports",
     "notifications",
     "dashboards",
+    "supervision",
     "meetings",
     "administration",
     "devdata",
@@ -51,6 +52,13 @@ INSTALLED_APPS = [
 # The rules of higher apps that the task pages show (tasks/hooks.py): named here, where the
 # apps are composed, so tasks imports nothing above it.
 TASKS_NEXT_REPORT_DUE = "reports.selectors.next_report_due"
+# Where the reminder digest finds its items (notifications/digest.py): every source is
+# `(*, as_of: date) -> Iterable[DigestItem]`; 督办 adds its own from above notifications.
+REMINDER_ITEM_SOURCES = [
+    "notifications.reminders.report_items",
+    "notifications.reminders.work_item_items",
+    "supervision.reminders.supervision_items",
+]
 # What varies a cached page besides the data version (ops/page_cache.py): the bell.
 PAGE_CACHE_USER_STATE = "notifications.selectors.unread_count"
 
