@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from agencies import rules
 from agencies.models import Agency
 from meetings import services
+from meetings.forms import DecisionForm, MeetingForm, PackForm, WorkPointsForm
 from meetings.models import Meeting, MeetingPack
 from meetings.packs.services import pack_request
 from meetings.selectors import (
@@ -26,7 +27,6 @@ from meetings.selectors import (
     meetings_of,
     previous_meeting,
 )
-from plans.forms import DecisionForm, MeetingForm, PackForm, WorkPointsForm
 from plans.models import Plan
 from plans.selectors import get_plan_for_user
 from tasks.models import Task

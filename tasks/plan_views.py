@@ -13,12 +13,11 @@ from django.views.decorators.http import require_http_methods
 
 from agencies import rules
 from plans.forms import ImportForm
-from plans.importer.decode import DocumentError, decode_document
-from plans.importer.parse import parse_plan
+from plans.importer.decode import DocumentError
 from plans.selectors import get_plan_for_user
 from plans.services import PlanImportError, plan_preview
 from tasks.selectors import plan_tasks
-from tasks.services.plan_import import plan_import
+from tasks.services.plan_import import ImportOutcome, plan_import
 
 
 @login_required
@@ -43,26 +42,14 @@ def plan_import_page(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "GET" or not form.is_valid():
         return render(request, "plans/import.html", {"form": form})
-    data = form.cleaned_data
     try:
-        text = (
-            decode_document(data=data["document"].read(), filename=data["document"].name)
-            if data["document"]
-            else data["text"]
-        )
-        parsed = parse_plan(
-            text=text,
-            title=data["title"] or None,
-            region=data["region"] or None,
-            doc_number=data["doc_number"] or None,
-            issued_on=data["issued_on"],
-        )
+        text, parsed = form.read_plan()
     except DocumentError as exc:
         form.add_error(None, str(exc))
         return render(request, "plans/import.html", {"form": form}, status=400)
     preview = plan_preview(parsed=parsed, text=text)
     if request.POST.get("action") != "confirm":
-        form = ImportForm(initial={**data, "text": text, "document": None})
+        form = ImportForm(initial={**form.cleaned_data, "text": text, "document": None})
         return render(request, "plans/preview.html", {"form": form, "preview": preview})
     try:
         outcome = plan_import(
@@ -74,13 +61,14 @@ def plan_import_page(request: HttpRequest) -> HttpResponse:
     except PlanImportError as exc:
         form.add_error(None, str(exc))
         return render(request, "plans/preview.html", {"form": form, "preview": preview}, 400)
-    if not outcome.changed:
-        messages.info(request, _("该文件已导入过，未作改动。"))
-    elif outcome.created:
-        messages.success(request, _("方案已导入。"))
-    else:
-        messages.success(request, _("方案已按新文本修订。"))
+    messages.success(request, _outcome_message(outcome))
     return redirect("plans:plan_detail", pk=outcome.plan.pk)
+
+
+def _outcome_message(outcome: ImportOutcome) -> str:
+    if not outcome.changed:
+        return _("该文件已导入过，未作改动。")
+    return _("方案已导入。") if outcome.created else _("方案已按新文本修订。")
 
 
 def _chosen_agencies(request: HttpRequest, preview) -> dict[str, int]:
