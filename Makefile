@@ -33,7 +33,7 @@ e2e: setup
 
 # bandit over the application; each finding kept is reviewed in place (# nosec and why).
 security-scan: setup
-	$(BIN)/bandit -q -c pyproject.toml -r agencies api config dashboards devdata meetings notifications ops plans reports security tasks
+	$(BIN)/bandit -q -c pyproject.toml -r agencies api config dashboards devdata meetings notifications ops plans reports security supervision tasks administration
 
 # Timings against PostgreSQL: the importer, then national-scale data (docs/performance.md);
 # writes bench/results.json.

@@ -23,7 +23,8 @@ NIGHTLY = "nightly"
 
 class Rollup(models.Model):
     """A snapshot of one scope of one plan on one date: tasks by status and light, reports
-    expected / submitted / on time / late / missing, an indicator's target and latest value.
+    expected / submitted / on time / late / returned / missing (the rule: rollup_gather's
+    `OwedReports`), an indicator's target and latest value.
 
     Nightly rows (batch "nightly") are upserted on (batch, plan, scope_key, as_of), so a
     re-run gives the same rows. A meeting's rows (batch "meeting:<id>") are frozen: a
@@ -65,6 +66,7 @@ class Rollup(models.Model):
     reports_submitted = models.PositiveIntegerField(_("已报"), default=0)
     reports_on_time = models.PositiveIntegerField(_("按时"), default=0)
     reports_late = models.PositiveIntegerField(_("逾期报送"), default=0)
+    reports_returned = models.PositiveIntegerField(_("退回待改"), default=0)
     reports_missing = models.PositiveIntegerField(_("缺报"), default=0)
     # The current period alone: the latest one open on the date.
     period = models.ForeignKey(
@@ -79,6 +81,7 @@ class Rollup(models.Model):
     period_submitted = models.PositiveIntegerField(_("本期已报"), default=0)
     period_on_time = models.PositiveIntegerField(_("本期按时"), default=0)
     period_late = models.PositiveIntegerField(_("本期逾期报送"), default=0)
+    period_returned = models.PositiveIntegerField(_("本期退回待改"), default=0)
     period_missing = models.PositiveIntegerField(_("本期缺报"), default=0)
     indicator_target = models.DecimalField(
         _("目标值"), max_digits=16, decimal_places=4, null=True, blank=True

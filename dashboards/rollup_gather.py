@@ -16,7 +16,14 @@ from django.db.models import Count, Q
 
 from dashboards.models import Rollup, Scope
 from plans.models import Indicator, IndicatorValue, Plan, Section
-from reports.models import ProgressReport, ReportingPeriod, ReportState
+from reports.models import (
+    HANDED_IN,
+    ProgressReport,
+    ReportingPeriod,
+    ReportState,
+    late_q,
+    on_time_q,
+)
 from tasks.lights import light_for
 from tasks.models import Responsibility, Task
 
@@ -37,12 +44,14 @@ class Counts:
     reports_submitted: int = 0
     reports_on_time: int = 0
     reports_late: int = 0
+    reports_returned: int = 0
     reports_missing: int = 0
-    # The same five for the current period alone (the latest one open on the date).
+    # The same six for the current period alone (the latest one open on the date).
     period_expected: int = 0
     period_submitted: int = 0
     period_on_time: int = 0
     period_late: int = 0
+    period_returned: int = 0
     period_missing: int = 0
 
     def add_task(self, status: str, light: str) -> None:
@@ -53,17 +62,19 @@ class Counts:
     def add_reports(self, owed: OwedReports) -> None:
         # Written out: this runs once per owed report pair and scope, a few hundred thousand
         # times in the nightly job.
-        expected, submitted, late, missing = owed.all
+        expected, submitted, on_time, late, returned, missing = owed.all
         self.reports_expected += expected
         self.reports_submitted += submitted
+        self.reports_on_time += on_time
         self.reports_late += late
-        self.reports_on_time += submitted - late
+        self.reports_returned += returned
         self.reports_missing += missing
-        expected, submitted, late, missing = owed.current
+        expected, submitted, on_time, late, returned, missing = owed.current
         self.period_expected += expected
         self.period_submitted += submitted
+        self.period_on_time += on_time
         self.period_late += late
-        self.period_on_time += submitted - late
+        self.period_returned += returned
         self.period_missing += missing
 
     def _bump(self, name: str, by: int = 1) -> None:
@@ -72,15 +83,23 @@ class Counts:
 
 @dataclass(frozen=True)
 class OwedReports:
-    """(expected, submitted, late, missing) over all opened periods, and for the current one."""
+    """(expected 应报, submitted 已报, on time 按时, late 逾期报送, returned 退回待改,
+    missing 缺报) over all opened periods, and for the current one.
 
-    all: tuple[int, int, int, int]
-    current: tuple[int, int, int, int]
+    已报 is handed in (`HANDED_IN`); 按时 and 逾期报送 follow `on_time_q` / `late_q`, so
+    已报 = 按时 + 逾期报送 + those awaiting review; 缺报 is an overdue period with nothing
+    handed in and nothing sent back."""
+
+    all: tuple[int, int, int, int, int, int]
+    current: tuple[int, int, int, int, int, int]
 
 
 COUNT_FIELDS = [f.name for f in fields(Counts)]
 INDICATOR_FIELDS = ["indicator_target", "indicator_value", "indicator_year"]
-Totals = tuple[int, int, int, int, int]  # submitted, late, submitted overdue, current ×2
+# submitted, on time, late, returned, settled (handed in or returned) in overdue periods;
+# then submitted, on time, late, returned in the current period.
+Totals = tuple[int, int, int, int, int, int, int, int, int]
+NO_REPORTS: Totals = (0, 0, 0, 0, 0, 0, 0, 0, 0)
 
 
 @dataclass
@@ -138,19 +157,24 @@ def sources_load(*, plans: list[Plan], as_of: dt.date) -> Sources:
 def _report_totals(
     *, plan_ids: list[int], as_of: dt.date, current_ids: list[int]
 ) -> dict[tuple[int, int], Totals]:
-    """Per (task, agency): submitted, late, submitted in overdue periods, and submitted and
-    late in the current period. One GROUP BY, however many reports there are."""
-    sent = ~Q(state=ReportState.DRAFT)
+    """Per (task, agency), the `Totals`. One GROUP BY, however many reports there are."""
+    handed_in = Q(state__in=HANDED_IN)
+    returned = Q(state=ReportState.RETURNED)
     current = Q(period_id__in=current_ids)
+    overdue = Q(period__due_on__lt=as_of)
     rows = (
         ProgressReport.objects.filter(period__plan_id__in=plan_ids, period__opens_on__lte=as_of)
         .values_list("task_id", "agency_id")
         .annotate(
-            submitted=Count("pk", filter=sent),
-            late=Count("pk", filter=sent & Q(is_late=True)),
-            submitted_overdue=Count("pk", filter=sent & Q(period__due_on__lt=as_of)),
-            cur_submitted=Count("pk", filter=sent & current),
-            cur_late=Count("pk", filter=sent & current & Q(is_late=True)),
+            submitted=Count("pk", filter=handed_in),
+            on_time=Count("pk", filter=on_time_q()),
+            late=Count("pk", filter=late_q()),
+            returned=Count("pk", filter=returned),
+            settled_overdue=Count("pk", filter=(handed_in | returned) & overdue),
+            cur_submitted=Count("pk", filter=handed_in & current),
+            cur_on_time=Count("pk", filter=on_time_q() & current),
+            cur_late=Count("pk", filter=late_q() & current),
+            cur_returned=Count("pk", filter=returned & current),
         )
         .order_by()
     )
@@ -211,16 +235,19 @@ class PlanRollup:
         overdue = sum(1 for p in self.periods if p.due_on < self.as_of)
         current_overdue = self.current is not None and self.current.due_on < self.as_of
         for task_id, agency_id in self.src.owing.get(self.plan.pk, []):
-            submitted, late, submitted_overdue, cur_submitted, cur_late = self.src.totals.get(
-                (task_id, agency_id), (0, 0, 0, 0, 0)
+            submitted, on_time, late, returned, settled_overdue, *cur = self.src.totals.get(
+                (task_id, agency_id), NO_REPORTS
             )
+            cur_submitted, cur_on_time, cur_late, cur_returned = cur
             owed = OwedReports(
-                all=(opened, submitted, late, overdue - submitted_overdue),
+                all=(opened, submitted, on_time, late, returned, overdue - settled_overdue),
                 current=(
                     int(self.current is not None),
                     cur_submitted,
+                    cur_on_time,
                     cur_late,
-                    int(current_overdue and not cur_submitted),
+                    cur_returned,
+                    int(current_overdue and not (cur_submitted or cur_returned)),
                 ),
             )
             for counts in [*self.task_scopes(tasks[task_id]), self.agency_scope(agency_id)]:

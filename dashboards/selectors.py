@@ -33,8 +33,10 @@ OVERVIEW_FIELDS = (
     "tasks_total",
     *(f"status_{status}" for status in Status),
     "period_expected",
+    "period_submitted",
     "period_on_time",
     "period_late",
+    "period_returned",
     "period_missing",
 )
 
@@ -191,8 +193,12 @@ def agency_responsibilities(
 ) -> QuerySet[Responsibility]:
     """Every task the agency leads or co-leads in the plans the user may see, with the
     agency's latest report on it (three subqueries in the same query, not one per row)."""
-    latest = ProgressReport.objects.filter(task=OuterRef("task"), agency=agency).order_by(
-        "-period__due_on", "-pk"
+    # Another agency's draft is not the user's to see (`visible_to`): its latest report then
+    # is the one before, or none.
+    latest = (
+        ProgressReport.objects.visible_to(user)
+        .filter(task=OuterRef("task"), agency=agency)
+        .order_by("-period__due_on", "-pk")
     )
     found = Responsibility.objects.filter(
         agency=agency, task__plan__in=Plan.objects.visible_to(user)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from dashboards.models import Rollup
 from dashboards.selectors import percent, share_completed, share_on_track
-from dashboards.table import Table
+from ops.tables import Table
 from reports.models import ReportState
 from tasks.models import Responsibility, ResponsibilityRole, Status
 
@@ -43,6 +43,34 @@ def status_series(rows: list[Rollup]) -> list[dict[str, object]]:
     ]
 
 
+def _reporting_headers() -> list[str]:
+    """应报, 已报, 按时, 逾期报送, 退回待改, 缺报: the same six, in this order, on every table
+    (the rule: dashboards.rollup_gather.OwedReports)."""
+    return [_("应报"), _("已报"), _("按时"), _("逾期报送"), _("退回待改"), _("缺报")]
+
+
+def _reporting(row: Rollup) -> list[int]:
+    return [
+        row.reports_expected,
+        row.reports_submitted,
+        row.reports_on_time,
+        row.reports_late,
+        row.reports_returned,
+        row.reports_missing,
+    ]
+
+
+def _period_reporting(row: Rollup) -> list[int]:
+    return [
+        row.period_expected,
+        row.period_submitted,
+        row.period_on_time,
+        row.period_late,
+        row.period_returned,
+        row.period_missing,
+    ]
+
+
 def overview_table(rows: list[Rollup]) -> Table:
     return Table(
         title=_("全国总览"),
@@ -55,8 +83,10 @@ def overview_table(rows: list[Rollup]) -> Table:
             _("完成占比(%)"),
             _("当前报送周期"),
             _("本期应报"),
+            _("已报"),
             _("按时"),
             _("逾期报送"),
+            _("退回待改"),
             _("缺报"),
             _("统计日期"),
         ],
@@ -69,10 +99,7 @@ def overview_table(rows: list[Rollup]) -> Table:
                 share_on_track(r),
                 share_completed(r),
                 r.period.label if r.period else "",
-                r.period_expected,
-                r.period_on_time,
-                r.period_late,
-                r.period_missing,
+                *_period_reporting(r),
                 r.as_of.isoformat(),
             ]
             for r in rows
@@ -83,7 +110,15 @@ def overview_table(rows: list[Rollup]) -> Table:
 def sections_table(rows: list[Rollup]) -> Table:
     return Table(
         title=_("各部分任务状态"),
-        headers=[_("部分"), _("任务数"), *_status_headers(), _("红灯"), _("黄灯"), _("绿灯")],
+        headers=[
+            _("部分"),
+            _("任务数"),
+            *_status_headers(),
+            _("红灯"),
+            _("黄灯"),
+            _("绿灯"),
+            *_reporting_headers(),
+        ],
         rows=[
             [
                 f"{r.section.label}{r.section.title}",
@@ -92,6 +127,7 @@ def sections_table(rows: list[Rollup]) -> Table:
                 r.light_red,
                 r.light_amber,
                 r.light_green,
+                *_reporting(r),
             ]
             for r in rows
         ],
@@ -105,11 +141,7 @@ def league_table(rows: list[Rollup]) -> Table:
         headers=[
             _("名次"),
             _("单位"),
-            _("应报"),
-            _("已报"),
-            _("按时"),
-            _("逾期报送"),
-            _("缺报"),
+            *_reporting_headers(),
             _("及时率(%)"),
             _("完整率(%)"),
         ],
@@ -117,11 +149,7 @@ def league_table(rows: list[Rollup]) -> Table:
             [
                 rank,
                 r.agency.name,
-                r.reports_expected,
-                r.reports_submitted,
-                r.reports_on_time,
-                r.reports_late,
-                r.reports_missing,
+                *_reporting(r),
                 percent(r.reports_on_time, r.reports_expected),
                 percent(r.reports_submitted, r.reports_expected),
             ]
@@ -134,6 +162,7 @@ def league_series(rows: list[Rollup]) -> list[dict[str, object]]:
     return [
         {"name": _("按时"), "key": "on_time", "data": [r.reports_on_time for r in rows]},
         {"name": _("逾期报送"), "key": "late", "data": [r.reports_late for r in rows]},
+        {"name": _("退回待改"), "key": "returned", "data": [r.reports_returned for r in rows]},
         {"name": _("缺报"), "key": "missing", "data": [r.reports_missing for r in rows]},
     ]
 

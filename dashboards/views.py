@@ -30,9 +30,9 @@ from dashboards.selectors import (
     trend_series,
     typical_cases,
 )
-from dashboards.table import Table, table_response
 from ops.db_router import reads_from_replica
 from ops.page_cache import ROLLUP_VERSION_KEY, cached_page, kept_value
+from ops.tables import Table, table_response
 from plans.selectors import get_plan_for_user
 from tasks.lights import light_for
 from tasks.models import Responsibility, Status

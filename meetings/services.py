@@ -68,6 +68,13 @@ def meeting_create(
             agenda=agenda.strip(),
         )
         meeting.attendees.set(Agency.objects.filter(pk__in=list(attendee_ids)))
+        event_record(
+            actor=actor,
+            kind=EventKind.MEETING_CREATED,
+            plan=plan,
+            to_value=meeting.title[:200],
+            data={"meeting": meeting.pk, "held_on": held_on.isoformat(), "place": meeting.place},
+        )
     return meeting
 
 
@@ -110,13 +117,29 @@ def decision_record(
             source=WorkItemSource.DECISION,
         )
         last = Decision.objects.filter(meeting=meeting).aggregate(m=Max("order"))["m"] or 0
-        return Decision.objects.create(
+        decision = Decision.objects.create(
             meeting=meeting,
             order=last + 1,
             text=text.strip(),
             work_item=item,
             created_by=actor if actor.is_authenticated else None,
         )
+        event_record(
+            actor=actor,
+            kind=EventKind.DECISION_RECORDED,
+            plan=plan,
+            task=task,
+            work_item=item,
+            to_value=decision.text[:200],
+            data={
+                "meeting": meeting.pk,
+                "meeting_title": meeting.title,
+                "decision": decision.pk,
+                "order": decision.order,
+                "due_on": due_on.isoformat(),
+            },
+        )
+    return decision
 
 
 @dataclass(frozen=True)

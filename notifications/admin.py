@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from notifications.models import Delivery, Notification, Reminder
+from notifications.models import Delivery, Digest, Notification, ReminderSettings
 from ops.admin_bases import ReadOnlyAdmin
 
 
@@ -29,8 +29,17 @@ class DeliveryAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Reminder)
-class ReminderAdmin(ReadOnlyAdmin):
-    list_display = ["task", "agency", "period", "step", "escalated", "created_at", "sent_at"]
-    list_filter = ["step", "escalated", "period__plan"]
-    list_select_related = ["task", "agency", "period"]
+@admin.register(Digest)
+class DigestAdmin(ReadOnlyAdmin):
+    list_display = ["addressee", "recipient", "agency", "day", "item_count", "created_at"]
+    list_filter = ["day"]
+    search_fields = ["addressee", "recipient__username"]
+    list_select_related = ["recipient", "agency"]
+
+
+@admin.register(ReminderSettings)
+class ReminderSettingsAdmin(ReadOnlyAdmin):
+    """Set by the plan's coordinators on the plan's 提醒设置 page, where it is logged."""
+
+    list_display = ["plan", "digest_hour", "escalate_to", "returned_every_workdays", "updated_by"]
+    list_select_related = ["plan", "updated_by"]

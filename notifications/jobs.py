@@ -1,11 +1,14 @@
 """Celery tasks of the notifications app: thin wrappers that take ids and call a service,
-and the daily reminders job."""
+and the reminders jobs: `reminders` sends everything due on a day (run by hand with
+`run_job reminders --as-of D`), `reminders_hourly` (beat, every hour) the digests whose
+plan's hour has come."""
 
 from __future__ import annotations
 
 from celery import Task, shared_task
 
 from notifications.channels import TransientDeliveryError
+from notifications.digest_send import reminders_send_due_now
 from notifications.events import event_notify as notify
 from notifications.reminders import reminders_send
 from notifications.services import delivery_send as send
@@ -18,6 +21,11 @@ RETRY_ALONE_AFTER = 2
 
 reminders = scheduled_job(
     name="reminders", task_name="notifications.reminders", service=reminders_send
+)
+reminders_hourly = scheduled_job(
+    name="reminders_hourly",
+    task_name="notifications.reminders_hourly",
+    service=reminders_send_due_now,
 )
 
 

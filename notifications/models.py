@@ -1,6 +1,7 @@
-"""In-app notifications (the bell) and outgoing deliveries (e-mail, robot webhooks).
+"""In-app notifications (the bell), outgoing deliveries (e-mail, robot webhooks), and the
+reminder digests (今日待办) with each plan's reminder settings.
 
-Every message carries a dedupe key naming what it is about (`reminder:42`, `event:977`):
+Every message carries a dedupe key naming what it is about (`digest:42`, `event:977`):
 a unique constraint makes each one exist once per recipient and channel, ever, whatever
 retries or re-runs happen.
 """
@@ -13,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from ops.db import enum_check
-from reports.models import ReportingPeriod
-from tasks.models import Task
+from plans.models import Plan
 
 
 class Kind(models.TextChoices):
@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     ESCALATION = "escalation", _("逾期督办")
     REPORT = "report", _("报告动态")
     EXTENSION = "extension", _("延期申请")
+    DIGEST = "digest", _("今日待办")
 
 
 class Notification(models.Model):
@@ -111,37 +112,130 @@ class Delivery(models.Model):
         return f"{self.get_channel_display()} → {self.address}: {self.subject}"
 
 
-class Reminder(models.Model):
-    """One reminder step (7 days before, 1 day before, due day, each overdue step) for one
-    expected report. The unique key makes each step exist once, ever; `sent_at` is claimed
-    by compare-and-set, so a re-run or a retried job sends nothing twice."""
+class EscalateTo(models.TextChoices):
+    COORDINATORS = "coordinators", _("方案牵头单位的协调员")
+    WITH_ADMINS = "with_admins", _("协调员及牵头单位管理员")
 
-    task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.CASCADE)
-    agency = models.ForeignKey(Agency, verbose_name=_("报送单位"), on_delete=models.CASCADE)
-    period = models.ForeignKey(
-        ReportingPeriod, verbose_name=_("报送周期"), on_delete=models.CASCADE
+
+DEFAULT_DIGEST_HOUR = 8
+
+
+class ReminderSettings(models.Model):
+    """A plan's reminder settings, set by its coordinators; a plan without a row uses the
+    defaults of the fields."""
+
+    plan = models.OneToOneField(
+        Plan, verbose_name=_("方案"), on_delete=models.CASCADE, related_name="reminder_settings"
     )
-    step = models.CharField(_("提醒节点"), max_length=16)  # before_7, due, overdue_2 …
-    escalated = models.BooleanField(_("已督办至牵头单位"), default=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    digest_hour = models.PositiveSmallIntegerField(
+        _("每日提醒时间(时)"), default=DEFAULT_DIGEST_HOUR
+    )
+    escalate_to = models.CharField(
+        _("逾期督办发送给"),
+        max_length=16,
+        choices=EscalateTo.choices,
+        default=EscalateTo.COORDINATORS,
+    )
+    returned_every_workdays = models.PositiveSmallIntegerField(
+        _("退回报告催报间隔(工作日)"), default=2
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("更新人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
-        verbose_name = _("催报提醒")
-        verbose_name_plural = _("催报提醒")
-        ordering = ["-created_at", "-pk"]
+        verbose_name = _("提醒设置")
+        verbose_name_plural = _("提醒设置")
         constraints = [
-            models.UniqueConstraint(
-                fields=["task", "agency", "period", "step"], name="reminder_once_per_step"
-            )
-        ]
-        indexes = [
-            models.Index(
-                fields=["created_at"],
-                condition=models.Q(sent_at__isnull=True),
-                name="reminder_pending_idx",
-            )
+            models.CheckConstraint(
+                condition=models.Q(digest_hour__lte=23), name="reminder_settings_hour_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(returned_every_workdays__gte=1)
+                & models.Q(returned_every_workdays__lte=20),
+                name="reminder_settings_returned_range",
+            ),
+            enum_check(
+                field="escalate_to", choices=EscalateTo, name="reminder_settings_escalate_valid"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.task} · {self.agency} · {self.period} · {self.step}"
+        return f"{self.plan} · {self.digest_hour}:00"
+
+
+class Digest(models.Model):
+    """今日待办: one person's (or one agency robot's) reminders of one day, sent as one
+    message per channel. `addressee` is `user:<id>` or `robot:<agency id>`; one per day."""
+
+    addressee = models.CharField(_("接收方"), max_length=32)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminder_digests",
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("单位机器人"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    day = models.DateField(_("日期"))
+    item_count = models.PositiveIntegerField(_("事项数"), default=0)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("今日待办")
+        verbose_name_plural = _("今日待办")
+        ordering = ["-day", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["addressee", "day"], name="digest_once_a_day"),
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=True) ^ models.Q(agency__isnull=True),
+                name="digest_one_addressee",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.addressee} · {self.day}"
+
+
+class DigestEntry(models.Model):
+    """One item in one digest. (addressee, key) is unique: each item at each reminder step
+    reaches each person once, ever, whatever re-runs happen."""
+
+    digest = models.ForeignKey(
+        Digest, verbose_name=_("今日待办"), on_delete=models.CASCADE, related_name="entries"
+    )
+    addressee = models.CharField(_("接收方"), max_length=32)
+    key = models.CharField(_("事项键"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=24)
+    plan = models.ForeignKey(Plan, verbose_name=_("方案"), on_delete=models.CASCADE)
+    agency = models.ForeignKey(Agency, verbose_name=_("单位"), on_delete=models.CASCADE)
+    title = models.CharField(_("事项"), max_length=300)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    due_on = models.DateField(_("期限"), null=True, blank=True)
+    escalated = models.BooleanField(_("督办"), default=False)
+
+    class Meta:
+        verbose_name = _("待办事项")
+        verbose_name_plural = _("待办事项")
+        ordering = ["digest", "plan", "agency", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["addressee", "key"], name="digest_entry_once")
+        ]
+        indexes = [models.Index(fields=["key"], name="digest_entry_key_idx")]
+
+    def __str__(self) -> str:
+        return self.title

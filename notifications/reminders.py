@@ -1,36 +1,34 @@
-"""Reminders (催报) for expected reports not yet submitted, and escalation (督办).
+"""What reminders (催报) list: the digest item sources of reports and work items, and the
+steps that say when each is reminded.
 
-Steps, for a period due on D: `before_7` and `before_1` (calendar days before D, from
+Steps, for something due on D: `before_7` and `before_1` (calendar days before D, from
 settings), `due` on D, then `overdue_N` on the (N × 3)-th working day after D on the
-Chinese calendar. From `overdue_2` on, the coordinators of the plan's lead agency are told
-too. Each run sends, per expected report, the latest step that has come; a step is a row
-with a unique key, claimed by compare-and-set, so it is sent once, ever.
+Chinese calendar; from `overdue_2` on, the plan's coordinators are told too (escalation).
+A returned report (退回待改) is reminded on its own cycle: every 2 working days after its
+return (the plan's setting). Each step is a key of its own, so it reaches each person once
+(notifications/digest_send.py), in one digest a day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.urls import reverse
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from agencies.models import Agency, Role
-from notifications.models import Kind, Reminder
-from notifications.recipients import REPORTERS, members_by_agency
-from notifications.services import FanOut, Message, notifications_fan_out
+from notifications.digest import DigestItem, link_to
+from notifications.digest_send import reminders_send
+from notifications.models import ReminderSettings
 from notifications.workdays import workdays_between
-from ops.bulk import bulk_insert_new
-from reports.models import ReportingPeriod
+from reports.models import ProgressReport, ReportingPeriod, ReportState
 from reports.selectors import outstanding_reports
-from tasks.models import Task
+from tasks.models import ExtensionRequest, ExtensionState, Status, Task, WorkItem
 
-logger = logging.getLogger(__name__)
+__all__ = ["reminder_step", "reminders_send", "report_items", "work_item_items"]
 
 
 @dataclass(frozen=True)
@@ -54,179 +52,217 @@ def reminder_step(*, due_on: dt.date, as_of: dt.date) -> Step | None:
     return Step(f"overdue_{overdue}", overdue=overdue) if overdue else Step("due")
 
 
-# Reminders are claimed and fanned out this many at a time, one transaction each: a pass
-# over tens of thousands of outstanding reports runs in a fixed number of statements per chunk.
-CHUNK = 2000
+def _horizon(as_of: dt.date) -> dt.date:
+    return as_of + dt.timedelta(days=max(settings.REMINDER_DAYS_BEFORE, default=0))
 
 
-@dataclass(frozen=True)
-class Owed:
-    period: ReportingPeriod
-    task: Task
-    agency: Agency
-    step: Step
-
-    @property
-    def key(self) -> tuple[int, int, int, str]:
-        return (self.task.pk, self.agency.pk, self.period.pk, self.step.name)
-
-
-def reminders_send(*, as_of: dt.date) -> dict[str, int]:
-    """The daily job. Returns {"sent": reminders sent now, "skipped": outstanding reports
-    with nothing new to send (too early, or this step already sent)}."""
-    horizon = as_of + dt.timedelta(days=max(settings.REMINDER_DAYS_BEFORE, default=0))
-    periods = list(
-        ReportingPeriod.objects.filter(opens_on__lte=as_of, due_on__lte=horizon)
-        .select_related("plan__lead_agency")
-        .order_by("due_on", "pk")
-    )
-    # The step depends on the due date only, and plans share their quarters: working days
-    # are counted once per due date, not once per report.
-    steps = {due: reminder_step(due_on=due, as_of=as_of) for due in {p.due_on for p in periods}}
-    by_id = {p.pk: p for p in periods}
-    found = outstanding_reports(period_ids=list(by_id))
-    tasks = Task.objects.in_bulk({task_id for _, task_id, _ in found})
-    agencies = Agency.objects.in_bulk({agency_id for _, _, agency_id in found})
-    owed: list[Owed] = []
-    too_early = 0
-    for period_id, task_id, agency_id in found:
-        period = by_id[period_id]
-        step = steps[period.due_on]
-        if step is None:
-            too_early += 1
-        else:
-            owed.append(Owed(period, tasks[task_id], agencies[agency_id], step))
-    sent = nobody = 0
-    for start in range(0, len(owed), CHUNK):
-        chunk_sent, chunk_nobody = reminders_deliver(owed=owed[start : start + CHUNK], as_of=as_of)
-        sent += chunk_sent
-        nobody += chunk_nobody
-    if nobody:
-        logger.warning("%d reminders had nobody to tell (no liaison, no robot)", nobody)
-    return {"sent": sent, "skipped": too_early + len(owed) - sent}
-
-
-CLAIM_SQL = """
-    UPDATE {table} AS r SET sent_at = %s
-    FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::varchar[])
-        AS k(task_id, agency_id, period_id, step)
-    WHERE r.task_id = k.task_id AND r.agency_id = k.agency_id
-      AND r.period_id = k.period_id AND r.step = k.step AND r.sent_at IS NULL
-    RETURNING r.id, r.task_id, r.agency_id, r.period_id, r.step
-"""
-
-
-def reminders_deliver(*, owed: list[Owed], as_of: dt.date) -> tuple[int, int]:
-    """Make the reminder rows, claim those not sent yet (sent_at NULL → now, a compare-and-set
-    that a concurrent pass waits on and then finds done) and fan them out, in one
-    transaction: if the fan-out fails the claims roll back with it and the next run tries
-    again. Returns (sent, of which nobody could be told)."""
-    owed = sorted(owed, key=lambda o: o.key)  # one lock order for concurrent passes
-    with transaction.atomic():
-        bulk_insert_new(
-            model=Reminder,
-            rows=(
-                {
-                    "task_id": o.task.pk,
-                    "agency_id": o.agency.pk,
-                    "period_id": o.period.pk,
-                    "step": o.step.name,
-                    "escalated": o.step.escalated,
-                }
-                for o in owed
-            ),
-        )
-        claimed = _claim(owed=owed)
-        owed = [o for o in owed if o.key in claimed]
-        escalated = [o for o in owed if o.step.escalated]
-        reporters = members_by_agency(agency_ids={o.agency.pk for o in owed}, roles=REPORTERS)
-        coordinators = members_by_agency(
-            agency_ids={o.period.plan.lead_agency_id for o in escalated}, roles=[Role.COORDINATOR]
-        )
-        fan_outs: list[FanOut] = []
-        nobody = 0
-        for o in owed:
-            users = list(reporters.get(o.agency.pk, []))
-            agencies = [o.agency]
-            if o.step.escalated:
-                lead = o.period.plan.lead_agency
-                users += coordinators.get(lead.pk, [])
-                agencies.append(lead)
-            if not users and not any(a.webhook_url for a in agencies):
-                nobody += 1
-            fan_outs.append(
-                FanOut(
-                    dedupe_key=f"reminder:{claimed[o.key]}",
-                    message=_message(owed=o, as_of=as_of),
-                    users=users,
-                    agencies=agencies,
-                )
-            )
-        notifications_fan_out(fan_outs=fan_outs)
-    return len(owed), nobody
-
-
-def _claim(*, owed: list[Owed]) -> dict[tuple[int, int, int, str], int]:
-    """sent_at NULL → now for the given reminders; returns key → id of those claimed here."""
-    now = timezone.now()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                CLAIM_SQL.format(table=Reminder._meta.db_table),
-                [now, *([o.key[i] for o in owed] for i in range(4))],
-            )
-            return {tuple(row[1:]): row[0] for row in cursor.fetchall()}
-    # SQLite (the embedded demo, a few hundred reminders): one compare-and-set per row.
-    keys = {o.key for o in owed}
-    waiting = Reminder.objects.filter(
-        sent_at__isnull=True, period_id__in={k[2] for k in keys}, task_id__in={k[0] for k in keys}
-    ).values_list("id", "task_id", "agency_id", "period_id", "step")
-    claimed = {}
-    for pk, *key in waiting:
-        if tuple(key) in keys and Reminder.objects.filter(pk=pk, sent_at__isnull=True).update(
-            sent_at=now
-        ):
-            claimed[tuple(key)] = pk
-    return claimed
-
-
-def _message(*, owed: Owed, as_of: dt.date) -> Message:
-    """The reminder's words, built with gettext rather than a template: a pass writes tens of
-    thousands, and template rendering was a third of its time. Plain text, not HTML: names
-    go into e-mail and robot messages as they are."""
-    task, agency, period, step = owed.task, owed.agency, owed.period, owed.step
-    due = period.due_on.isoformat()
-    days_late = (as_of - period.due_on).days
+def _step_words(step: Step, *, what: str, due_on: dt.date, as_of: dt.date) -> str:
     if step.overdue:
-        what = _("%(agency)s %(period)s进展报告已逾期%(days)s天") % {
-            "agency": agency.name,
-            "period": period.label,
-            "days": days_late,
+        return _("%(what)s已逾期%(days)s天") % {"what": what, "days": (as_of - due_on).days}
+    if step.days_before:
+        return _("%(what)s将于%(due)s截止(还有%(days)s天)") % {
+            "what": what,
+            "due": due_on.isoformat(),
+            "days": step.days_before,
         }
-        ask = _("该报告已逾期%(days)s天,尚未提交,请尽快报送。") % {"days": days_late}
-        if step.escalated:
-            ask += "\n" + _("本提醒已同时抄送方案牵头单位。")
-    elif step.days_before:
-        what = ngettext(
-            "%(period)s进展报告将于%(due)s截止(还有%(days)s天)",
-            "%(period)s进展报告将于%(due)s截止(还有%(days)s天)",
-            step.days_before,
-        ) % {"period": period.label, "due": due, "days": step.days_before}
-        ask = _("请在截止日期前提交进展报告。")
-    else:
-        what = _("%(period)s进展报告今日截止") % {"period": period.label}
-        ask = _("今天是报送截止日,请尽快提交进展报告。")
-    tag = _("【督办】") if step.escalated else _("【催报】")
-    subject = " ".join(f"{tag}{what}:{task.label}{task.title}".split())
-    body = "\n".join(
-        [
-            _("方案:%(plan)s") % {"plan": period.plan.title},
-            _("任务:%(label)s%(title)s") % {"label": task.label, "title": task.title},
-            _("报送单位:%(agency)s") % {"agency": agency.name},
-            _("报送周期:%(period)s,截止日期 %(due)s") % {"period": period.label, "due": due},
-            ask,
-        ]
+    return _("%(what)s今日截止") % {"what": what}
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+def report_items(*, as_of: dt.date) -> list[DigestItem]:
+    """Every owed report of an open period due within the reminder horizon, at its step, and
+    every returned report on its cycle: a fixed number of queries, whatever the scale."""
+    periods = {
+        p.pk: p
+        for p in ReportingPeriod.objects.filter(opens_on__lte=as_of, due_on__lte=_horizon(as_of))
+        .only("pk", "plan_id", "label", "due_on")
+        .order_by("due_on", "pk")
+    }
+    # The step depends on the due date only, and plans share their quarters.
+    dues = {p.due_on for p in periods.values()}
+    steps = {due: reminder_step(due_on=due, as_of=as_of) for due in dues}
+    returned = _returned_items(as_of=as_of)
+    found = [
+        row
+        for row in outstanding_reports(period_ids=list(periods))
+        if row not in returned and steps[periods[row[0]].due_on] is not None
+    ]
+    tasks = Task.objects.only("pk", "plan_id", "label", "title").in_bulk({t for _, t, _ in found})
+    titles = {  # worded once per period, not once per report
+        pk: _step_words(
+            steps[p.due_on],  # type: ignore[arg-type]
+            what=_("%(period)s进展报告") % {"period": p.label},
+            due_on=p.due_on,
+            as_of=as_of,
+        )
+        for pk, p in periods.items()
+        if steps[p.due_on] is not None
+    }
+    items = []
+    for period_id, task_id, agency_id in found:
+        period, task = periods[period_id], tasks[task_id]
+        step = steps[period.due_on]
+        assert step is not None  # noqa: S101 - filtered above
+        title = titles[period_id]
+        items.append(
+            DigestItem(
+                kind="report_overdue" if step.overdue else "report_due",
+                key=f"report:{task_id}:{agency_id}:{period_id}:{step.name}",
+                plan_id=task.plan_id,
+                agency_id=agency_id,
+                title=f"{title}:{task.label}{task.title}",
+                link=link_to("reports:report_edit", task_id, agency_id, period_id),
+                due_on=period.due_on,
+                escalate=step.escalated,
+            )
+        )
+    return items + [item for item in returned.values() if item is not None]
+
+
+def _returned_items(*, as_of: dt.date) -> dict[tuple[int, int, int], DigestItem | None]:
+    """(period, task, agency) → the returned report's item today, or None between its
+    reminders. Reminded every N working days (the plan's setting) counted from the return:
+    the key carries the return date, so a report returned again starts a new cycle."""
+    rows = list(
+        ProgressReport.objects.filter(state=ReportState.RETURNED).values_list(
+            "period_id",
+            "task_id",
+            "agency_id",
+            "period__label",
+            "task__plan_id",
+            "task__label",
+            "task__title",
+            "reviewed_at",
+            "updated_at",
+        )
     )
-    kind = Kind.ESCALATION if step.escalated else Kind.REMINDER
-    link = reverse("tasks:task_detail", args=[task.pk])
-    return Message(kind=kind, title=subject, body=body, link=link)
+    every = _returned_cycles(plan_ids={row[4] for row in rows})
+    counted: dict[tuple[dt.date, int], int] = {}
+    words = _("%(period)s进展报告已退回,请修改后重新提交:%(task)s")
+    found: dict[tuple[int, int, int], DigestItem | None] = {}
+    for period_id, task_id, agency_id, label, plan_id, number, title, reviewed, updated in rows:
+        returned_on = timezone.localdate(reviewed or updated)
+        cycle = every.get(plan_id, 2)
+        if (returned_on, cycle) not in counted:
+            counted[(returned_on, cycle)] = workdays_between(returned_on, as_of) // cycle
+        step = counted[(returned_on, cycle)]
+        found[(period_id, task_id, agency_id)] = (
+            DigestItem(
+                kind="report_returned",
+                key=f"report:{task_id}:{agency_id}:{period_id}:returned:{returned_on}:{step}",
+                plan_id=plan_id,
+                agency_id=agency_id,
+                title=words % {"period": label, "task": f"{number}{title}"},
+                link=link_to("reports:report_edit", task_id, agency_id, period_id),
+            )
+            if step >= 1
+            else None
+        )
+    return found
+
+
+def _returned_cycles(*, plan_ids: set[int]) -> dict[int, int]:
+    return dict(
+        ReminderSettings.objects.filter(plan_id__in=plan_ids).values_list(
+            "plan_id", "returned_every_workdays"
+        )
+    )
+
+
+# --- work items, decisions, extension requests ------------------------------------------------
+
+
+def work_item_items(*, as_of: dt.date) -> list[DigestItem]:
+    """Work items not completed whose due date is near or past, one item per responsible
+    agency (a meeting's decision is told apart as such), and pending extension requests
+    whose work item's due date is near or past, for the coordinators to decide."""
+    open_items = WorkItem.objects.filter(
+        due_on__lte=_horizon(as_of), closed_at__isnull=True
+    ).exclude(status=Status.COMPLETED)
+    rows = list(
+        WorkItem.agencies.through.objects.filter(
+            workitem__in=open_items, agency__is_collective=False
+        ).values_list(
+            "workitem_id",
+            "agency_id",
+            "workitem__task__plan_id",
+            "workitem__task__label",
+            "workitem__title",
+            "workitem__due_on",
+            "workitem__decision",
+        )
+    )
+    steps = _steps_by_due(as_of)
+    whats = {"decision": _("议定事项"), "work_item": _("工作要点")}
+    worded: dict[tuple[str, dt.date], str] = {}
+    items = []
+    for pk, agency_id, plan_id, label, title, due_on, decision in rows:
+        step = steps(due_on)
+        if step is None:
+            continue
+        kind = "decision" if decision is not None else "work_item"
+        if (kind, due_on) not in worded:
+            worded[(kind, due_on)] = _step_words(step, what=whats[kind], due_on=due_on, as_of=as_of)
+        items.append(
+            DigestItem(
+                kind=kind,
+                key=f"{kind}:{pk}:{agency_id}:{due_on}:{step.name}",
+                plan_id=plan_id,
+                agency_id=agency_id,
+                title=f"{worded[(kind, due_on)]}:{title}({label})",
+                link=link_to("tasks:work_item_detail", pk),
+                due_on=due_on,
+                escalate=step.escalated,
+            )
+        )
+    return items + _extension_items(as_of=as_of, steps=steps)
+
+
+def _extension_items(
+    *, as_of: dt.date, steps: Callable[[dt.date], Step | None]
+) -> list[DigestItem]:
+    """A pending 延期申请 is the coordinators' to decide before the work item falls due."""
+    rows = ExtensionRequest.objects.filter(
+        Q(work_item__due_on__lte=_horizon(as_of)), state=ExtensionState.PENDING
+    ).values_list(
+        "pk",
+        "agency_id",
+        "work_item_id",
+        "work_item__task__plan_id",
+        "work_item__title",
+        "work_item__due_on",
+        "requested_due_on",
+    )
+    items = []
+    for pk, agency_id, work_item_id, plan_id, title, due_on, requested in rows:
+        step = steps(due_on)
+        if step is None:
+            continue
+        items.append(
+            DigestItem(
+                kind="extension",
+                key=f"extension:{pk}:{step.name}",
+                plan_id=plan_id,
+                agency_id=agency_id,
+                title=_("延期申请待审批(原期限%(due)s,申请延至%(to)s):%(title)s")
+                % {"due": due_on.isoformat(), "to": requested.isoformat(), "title": title},
+                link=link_to("tasks:work_item_detail", work_item_id),
+                due_on=due_on,
+                escalate=True,
+            )
+        )
+    return items
+
+
+def _steps_by_due(as_of: dt.date) -> Callable[[dt.date], Step | None]:
+    """reminder_step, counted once per due date."""
+    known: dict[dt.date, Step | None] = {}
+
+    def step(due_on: dt.date) -> Step | None:
+        if due_on not in known:
+            known[due_on] = reminder_step(due_on=due_on, as_of=as_of)
+        return known[due_on]
+
+    return step

@@ -43,6 +43,9 @@ class FanOut:
     message: Message
     users: list[AbstractBaseUser]
     agencies: list[Agency] = field(default_factory=list)
+    # The text for e-mail and robots when it differs from the bell's (a digest lists its
+    # items there; the bell opens the page that lists them).
+    outside_body: str = ""
 
 
 def notification_fan_out(
@@ -84,7 +87,7 @@ def notifications_fan_out(*, fan_outs: list[FanOut]) -> None:
         # Outside the site a link needs its host: the e-mail and the robot get the full address.
         link = message.link
         url = settings.SITE_URL.rstrip("/") + link if link.startswith("/") else ""
-        text = f"{message.body}\n{url}".strip()
+        text = f"{item.outside_body or message.body}\n{url}".strip()
         deliveries += [
             {
                 "channel": channel,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import lru_cache
 
 import chinese_calendar
 from django.conf import settings
@@ -29,6 +30,13 @@ def is_workday(day: dt.date) -> bool:
         return True
     if day in holidays:
         return False
+    return _official_workday(day)
+
+
+@lru_cache(maxsize=8192)
+def _official_workday(day: dt.date) -> bool:
+    """The package's answer, remembered: it checks its whole table on every call, and a
+    reminders pass asks about the same days tens of thousands of times."""
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
@@ -49,9 +57,10 @@ def add_workdays(day: dt.date, count: int) -> dt.date:
 
 def workdays_between(start: dt.date, end: dt.date) -> int:
     """Working days in (start, end]: 0 when end is not after start."""
+    holidays, workdays = _corrections()
     count = 0
     current = start
     while current < end:
         current += dt.timedelta(days=1)
-        count += is_workday(current)
+        count += current in workdays or (current not in holidays and _official_workday(current))
     return count

@@ -32,7 +32,7 @@ from django.utils.translation import get_language
 
 VERSION_KEY = "page-cache:data-version"
 # The apps whose rows appear on cached pages (memberships and users decide who sees what).
-TRACKED_APPS = frozenset({"agencies", "plans", "tasks", "reports", "auth", "api"})
+TRACKED_APPS = frozenset({"agencies", "plans", "tasks", "reports", "supervision", "auth", "api"})
 
 View = Callable[..., HttpResponse]
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies import rules
 from agencies.models import Agency
 from ops.db import enum_check
 from plans.models import Plan
-from tasks.models import Responsibility, Task
+from tasks.models import Event, EventKind, Responsibility, Task
 
 
 class Cadence(models.TextChoices):
@@ -60,21 +60,63 @@ class ReportState(models.TextChoices):
     ACCEPTED = "accepted", _("已采纳")
 
 
-# Handed in (已报): a report that reached the coordinator and was not sent back.
+# Handed in (已报): a report that reached the coordinator and was not sent back. A returned
+# report (退回待改) is owed again; it is counted apart, never as handed in.
 HANDED_IN = (ReportState.SUBMITTED, ReportState.ACCEPTED)
+
+
+def submitted_by_due() -> Q:
+    """Whether a report was first submitted by its period's due date (Beijing time).
+
+    `report_submit` stamps `submitted_at` and `is_late` at every submission, so after a
+    return they describe the latest one. A report not late then was not late the first time
+    either; one late then may still have been submitted in time before it was sent back,
+    which its submission events tell (any submission by the due date: the first one was)."""
+    in_time = Event.objects.filter(
+        report=OuterRef("pk"),
+        kind=EventKind.REPORT_STATE_CHANGED,
+        to_value=ReportState.SUBMITTED,
+        created_at__date__lte=OuterRef("period__due_on"),
+    )
+    return Q(is_late=False) | Exists(in_time)
+
+
+# The rule of timeliness, the one every table counts by (应报 = 已报 + 退回待改 + 缺报 + not
+# yet due; 已报 = 按时 + 逾期报送 + awaiting review):
+def on_time_q() -> Q:
+    """按时: first submitted by the due date and later accepted."""
+    return Q(state=ReportState.ACCEPTED) & submitted_by_due()
+
+
+def late_q() -> Q:
+    """逾期报送: handed in, and first submitted after the due date."""
+    return Q(state__in=HANDED_IN) & ~submitted_by_due()
 
 
 class ProgressReportQuerySet(models.QuerySet["ProgressReport"]):
     def visible_to(self, user: rules.User) -> ProgressReportQuerySet:
-        """Reports of plans the user's agency leads, of tasks it shares, or its own."""
-        if rules.reads_everything(user):
-            return self.all()
+        """Reports of plans the user's agency leads, of tasks it shares, or its own; a draft
+        only by its own agency (nobody else, NIPA and superusers included, before it is
+        submitted)."""
         mine = rules.agency_ids(user)
+        not_private = ~Q(state=ReportState.DRAFT) | Q(agency_id__in=mine)
+        if rules.reads_everything(user):
+            return self.filter(not_private)
         if not mine:
             return self.none()
         shares_task = Responsibility.objects.filter(task=OuterRef("task"), agency_id__in=mine)
         return self.filter(
             Q(task__plan__lead_agency_id__in=mine) | Q(agency_id__in=mine) | Exists(shares_task)
+        ).filter(not_private)
+
+    def handed_in(self) -> ProgressReportQuerySet:
+        return self.filter(state__in=HANDED_IN)
+
+    def with_timeliness(self) -> ProgressReportQuerySet:
+        """Each report with `by_due` (`submitted_by_due`), which `on_time` and
+        `handed_in_late` read."""
+        return self.annotate(
+            by_due=ExpressionWrapper(submitted_by_due(), output_field=BooleanField())
         )
 
 
@@ -155,6 +197,20 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} · {self.agency} · {self.period}"
+
+    @property
+    def handed_in(self) -> bool:
+        return self.state in HANDED_IN
+
+    @property
+    def on_time(self) -> bool:
+        """按时 (`on_time_q`); needs `with_timeliness()`."""
+        return self.state == ReportState.ACCEPTED and self.by_due
+
+    @property
+    def handed_in_late(self) -> bool:
+        """逾期报送 (`late_q`); needs `with_timeliness()`."""
+        return self.handed_in and not self.by_due
 
 
 class Attachment(models.Model):

@@ -16,6 +16,8 @@ from plans.models import Plan
 from reports.models import Cadence, ReportingPeriod
 from security.models import Kind
 from security.services import security_event_record
+from tasks.events import event_record
+from tasks.models import EventKind
 from tasks.services.common import required_text
 
 _SPANS = {
@@ -69,6 +71,7 @@ def period_schedule_create(
         )
         if new:
             created.append(period)
+    _periods_created_event(actor, plan, created)
     return created
 
 
@@ -135,6 +138,7 @@ def period_schedule_apply(
             )
             existing.append(period)
             created.append(period)
+        _periods_created_event(actor, plan, created)
         detail = {"cadence": cadence, "first": f"{year}-{first}", "due_days": due_days_after_end}
         _log_setting(actor, plan, "period_schedule", {**detail, "created": len(created)})
     return created, kept
@@ -172,6 +176,14 @@ def period_update(*, actor: User, period: ReportingPeriod, values: dict) -> Repo
             return current
         ReportingPeriod.objects.filter(pk=current.pk).update(**new)
         _log_setting(actor, current.plan, "period_update", {"period": current.pk, **changes})
+        event_record(
+            actor=actor,
+            kind=EventKind.PERIOD_CHANGED,
+            plan=current.plan,
+            from_value=current.label,
+            to_value=label,
+            data={"period": current.pk, **changes},
+        )
     current.refresh_from_db()
     return current
 
@@ -189,6 +201,24 @@ def plan_reporting_side_set(*, actor: User, plan: Plan, nipa_reports_required: b
             _log_setting(actor, current, "nipa_reports_required", change)
     plan.refresh_from_db()
     return plan
+
+
+def _periods_created_event(actor: User, plan: Plan, created: list[ReportingPeriod]) -> None:
+    """New periods on the plan's timeline: one event for the lot."""
+    if not created:
+        return
+    labels = [p.label for p in created]
+    event_record(
+        actor=actor,
+        kind=EventKind.PERIODS_CREATED,
+        plan=plan,
+        to_value="、".join(labels),
+        data={
+            "periods": [p.pk for p in created],
+            "labels": labels,
+            "due_on": [p.due_on.isoformat() for p in created],
+        },
+    )
 
 
 def _log_setting(actor: User, plan: Plan, setting: str, detail: dict) -> None:

@@ -28,14 +28,18 @@ def owing_responsibilities(*, plan: Plan) -> QuerySet[Responsibility]:
 
 
 def outstanding_reports(*, period_ids: list[int]) -> list[tuple[int, int, int]]:
-    """(period id, task id, agency id) of every owed report (`owing_reports`) without a
-    submission, in those periods, as one anti-join: a reminders pass over every plan would
-    otherwise fetch every submitted report to learn what is missing."""
+    """(period id, task id, agency id) of every owed report (`owing_reports`) not handed in
+    (`HANDED_IN`: a returned report is owed again), in those periods, as one anti-join: a
+    reminders pass over every plan would otherwise fetch every submitted report to learn what
+    is missing."""
     if not period_ids:
         return []
     submitted = ProgressReport.objects.filter(
-        task=OuterRef("task"), agency=OuterRef("agency"), period=OuterRef("period_id")
-    ).exclude(state=ReportState.DRAFT)
+        task=OuterRef("task"),
+        agency=OuterRef("agency"),
+        period=OuterRef("period_id"),
+        state__in=HANDED_IN,
+    )
     rows = (
         Responsibility.objects.owing_reports()
         .filter(task__plan__periods__in=period_ids)
@@ -54,10 +58,16 @@ class ExpectedReport:
     period: ReportingPeriod
     report: ProgressReport | None
 
+    @property
+    def is_returned(self) -> bool:
+        """退回待改: sent back with a reason, owed again."""
+        return self.report is not None and self.report.state == ReportState.RETURNED
+
     def is_missing(self, *, today: dt.date) -> bool:
-        """Past the due date with nothing submitted (缺报)."""
-        submitted = self.report is not None and self.report.state != ReportState.DRAFT
-        return today > self.period.due_on and not submitted
+        """缺报: past the due date with nothing handed in (`HANDED_IN`) and nothing sent back
+        (a returned report is 退回待改, counted apart)."""
+        handed_in = self.report is not None and self.report.handed_in
+        return today > self.period.due_on and not handed_in and not self.is_returned
 
 
 def expected_reports(*, plan: Plan, period: ReportingPeriod) -> list[ExpectedReport]:
@@ -71,10 +81,15 @@ def expected_reports(*, plan: Plan, period: ReportingPeriod) -> list[ExpectedRep
 
 @dataclass
 class ReportRow:
+    """`report` is None when the user may not see it (another agency's draft): the row then
+    reads as not handed in."""
+
     period: ReportingPeriod
     agency: Agency
     report: ProgressReport | None
-    missing: bool
+    missing: bool  # 缺报: past the due date, neither handed in nor sent back
+    returned: bool  # 退回待改: sent back, owed again
+    late: bool  # 逾期报送 (`late_q`)
     can_write: bool
     can_review: bool
 
@@ -105,7 +120,11 @@ def task_report_rows(*, user: User, task: Task, all_periods: bool = False) -> Re
     periods = every if all_periods else recent_periods(every, today=today)
     owing = Responsibility.objects.owing_reports().filter(task=task)
     agencies = [r.agency for r in owing.select_related("agency").order_by("order")]
-    visible = ProgressReport.objects.visible_to(user).filter(task=task, period__in=periods)
+    visible = (
+        ProgressReport.objects.visible_to(user)
+        .filter(task=task, period__in=periods)
+        .with_timeliness()
+    )
     reports = {(r.period_id, r.agency_id): r for r in visible}
     writable = rules.reporting_agency_ids(user)
     reviewer = rules.can_coordinate_plan(user, plan)
@@ -113,13 +132,16 @@ def task_report_rows(*, user: User, task: Task, all_periods: bool = False) -> Re
     for period in periods:
         for agency in agencies:
             report = reports.get((period.pk, agency.pk))
-            submitted = report is not None and report.state != ReportState.DRAFT
+            handed_in = report is not None and report.handed_in
+            returned = report is not None and report.state == ReportState.RETURNED
             rows.append(
                 ReportRow(
                     period=period,
                     agency=agency,
                     report=report,
-                    missing=today > period.due_on and not submitted,
+                    missing=today > period.due_on and not handed_in and not returned,
+                    returned=returned,
+                    late=handed_in and report.handed_in_late,
                     can_write=agency.pk in writable,
                     can_review=reviewer and report is not None,
                 )
@@ -132,6 +154,7 @@ def get_report_for_user(user: User, pk: int, *, write: bool = False) -> Progress
     report = (
         ProgressReport.objects.visible_to(user)
         .select_related("task__plan", "agency", "period")
+        .with_timeliness()
         .filter(pk=pk)
         .first()
     )

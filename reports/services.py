@@ -258,9 +258,10 @@ def attachment_add(*, actor: User, report: ProgressReport, upload: UploadedFile)
             uploaded_by=actor,
         )
         attachment.file.save(f"{uuid.uuid4().hex}.{kind.extension}", ContentFile(data), save=False)
-        # The file stays only if the row is saved: a failed insert removes it again.
+        # The file stays only if the row (and its event) is saved: a failure removes it again.
         try:
             attachment.save()
+            _attachment_event(actor, attachment, kind=EventKind.ATTACHMENT_ADDED)
         except Exception:
             attachment.file.delete(save=False)
             raise
@@ -270,5 +271,29 @@ def attachment_add(*, actor: User, report: ProgressReport, upload: UploadedFile)
 def attachment_remove(*, actor: User, attachment: Attachment) -> None:
     _require_editable(actor, attachment.report)
     with transaction.atomic():
+        _attachment_event(actor, attachment, kind=EventKind.ATTACHMENT_REMOVED)
         attachment.delete()
         transaction.on_commit(lambda: attachment.file.delete(save=False))
+
+
+def _attachment_event(actor: User, attachment: Attachment, *, kind: str) -> None:
+    """On the task's timeline, seen by who may see the report (a draft's by its agency)."""
+    report = attachment.report
+    name = attachment.original_name
+    event_record(
+        actor=actor,
+        kind=kind,
+        plan=report.task.plan,
+        task=report.task,
+        report=report,
+        from_value=name if kind == EventKind.ATTACHMENT_REMOVED else "",
+        to_value=name if kind == EventKind.ATTACHMENT_ADDED else "",
+        data={
+            "attachment": attachment.pk,
+            "file": name,
+            "size": attachment.size,
+            "sha256": attachment.sha256,
+            "agency": report.agency.name,
+            "period": report.period.label,
+        },
+    )

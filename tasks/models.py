@@ -280,6 +280,20 @@ class EventKind(models.TextChoices):
     COLLECTIVE_MAPPED = "collective_mapped", _("集合单位分解")
     DEADLINE_CHANGED = "deadline_changed", _("完成时限变更")
     INDICATOR_VALUE = "indicator_value", _("指标实际值")
+    ATTACHMENT_ADDED = "attachment_added", _("上传佐证材料")
+    ATTACHMENT_REMOVED = "attachment_removed", _("删除佐证材料")
+    MEETING_CREATED = "meeting_created", _("创建会议")
+    DECISION_RECORDED = "decision_recorded", _("记录议定事项")
+    PACK_REQUESTED = "pack_requested", _("申请生成会议材料")
+    PACK_DONE = "pack_done", _("会议材料已生成")
+    PERIODS_CREATED = "periods_created", _("新建报送周期")
+    PERIOD_CHANGED = "period_changed", _("修改报送周期")
+    SUPERVISION_ISSUED = "supervision_issued", _("督办交办")
+    SUPERVISION_ACKNOWLEDGED = "supervision_acknowledged", _("督办签收")
+    SUPERVISION_RESPONDED = "supervision_responded", _("督办反馈")
+    SUPERVISION_CLOSED = "supervision_closed", _("督办办结")
+    SUPERVISION_RETURNED = "supervision_returned", _("督办退回")
+    SUPERVISION_URGED = "supervision_urged", _("督办催办")
 
 
 class EventQuerySet(models.QuerySet["Event"]):

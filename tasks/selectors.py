@@ -30,6 +30,7 @@ from tasks import hooks
 from tasks.lights import Light, is_overdue, light_for, overdue_q
 from tasks.models import (
     Event,
+    EventKind,
     ExtensionRequest,
     ExtensionState,
     Responsibility,
@@ -99,6 +100,13 @@ _ROLE_RANK = Case(
 
 
 @dataclass(frozen=True)
+class ReturnedReport:
+    pk: int
+    period: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class MyTaskRow:
     kind: Kind
     task: Task
@@ -110,6 +118,9 @@ class MyTaskRow:
     next_report_due: dt.date | None
     overdue: bool
     light: Light
+    # 退回待改: the latest report of the user's agencies on the task that was sent back, owed
+    # again (its id, period and the coordinator's reason); None when there is none.
+    returned: ReturnedReport | None = None
 
     @property
     def status_label(self) -> str:
@@ -169,13 +180,28 @@ def my_tasks(
     return _grouped(tasks=list(tasks), items=list(items), today=today)
 
 
+# reports.models.ReportState.RETURNED, by value: the reports app sits above this one.
+_RETURNED = "returned"
+
+
 def _my_task_rows(*, mine: set[int], today: dt.date) -> QuerySet[Task]:
     named = Responsibility.objects.filter(task=OuterRef("pk"), agency_id__in=mine)
     strongest = named.annotate(rank=_ROLE_RANK).order_by("rank").values("role")[:1]
+    # The reports app's model, reached through the task's reverse relation (not imported).
+    reports = Task._meta.get_field("reports").related_model.objects
+    sent_back = reports.filter(task=OuterRef("pk"), agency_id__in=mine, state=_RETURNED).order_by(
+        "-period__due_on", "-pk"
+    )
     return (
         Task.objects.filter(Exists(named))
         .select_related("plan__region")
-        .annotate(my_role=Subquery(strongest), next_report_due=hooks.next_report_due(mine))
+        .annotate(
+            my_role=Subquery(strongest),
+            next_report_due=hooks.next_report_due(mine),
+            returned_id=Subquery(sent_back.values("pk")[:1]),
+            returned_period=Subquery(sent_back.values("period__label")[:1]),
+            returned_reason=Subquery(sent_back.values("return_reason")[:1]),
+        )
         .order_by("plan_id", "number")
     )
 
@@ -215,6 +241,7 @@ def _grouped(*, tasks: list[Task], items: list[WorkItem], today: dt.date) -> lis
             light=light_for(
                 status=task.status, due_on=task.due_on, today=today, next_report_due=next_due
             ),
+            returned=_returned(task),
         )
         rows.append(((task.number, 0, 0), row))
     for item in items:
@@ -237,6 +264,17 @@ def _grouped(*, tasks: list[Task], items: list[WorkItem], today: dt.date) -> lis
     for _key, row in sorted(rows, key=lambda pair: pair[0]):
         groups[row.task.plan_id].rows.append(row)
     return sorted(groups.values(), key=lambda g: (g.plan.region.name, g.plan.title))
+
+
+def _returned(task: Task) -> ReturnedReport | None:
+    pk = task.returned_id  # type: ignore[attr-defined]
+    if pk is None:
+        return None
+    return ReturnedReport(
+        pk=pk,
+        period=task.returned_period,  # type: ignore[attr-defined]
+        reason=task.returned_reason,  # type: ignore[attr-defined]
+    )
 
 
 def my_plans(*, user: User) -> QuerySet[Plan]:
@@ -309,15 +347,6 @@ def work_item_extensions(*, work_item: WorkItem) -> QuerySet[ExtensionRequest]:
     ).order_by("-created_at", "-pk")
 
 
-def task_timeline(*, task: Task) -> QuerySet[Event]:
-    """The task's events, work items' included, newest first, with who did each."""
-    return (
-        Event.objects.filter(task=task)
-        .select_related("actor", "work_item")
-        .order_by("-created_at", "-pk")
-    )
-
-
 def work_item_timeline(*, work_item: WorkItem) -> QuerySet[Event]:
     return (
         Event.objects.filter(work_item=work_item)
@@ -334,3 +363,39 @@ def plan_tasks(*, plan: Plan) -> QuerySet[Task]:
         .prefetch_related(Prefetch("responsibilities", queryset=responsibilities))
         .order_by("number")
     )
+
+
+# --- the timeline: by kind, as the user may see it --------------------------------------------
+
+# What a sentence of tasks.timeline reads besides the event itself.
+TIMELINE_RELATED = ("actor", "task", "work_item", "report__agency", "report__period")
+
+
+def timeline_kind(value: str) -> str:
+    """A kind asked for in a filter, or "" (every kind) for anything that is not one."""
+    return value if value in EventKind.values else ""
+
+
+def _events_seen_by(user: User) -> Q:
+    """A report's events are seen by who may see the report (a draft: its own agency alone):
+    the report model's own rule, reached through the event's foreign key, since the reports
+    app sits above this one."""
+    reports = Event._meta.get_field("report").related_model.objects.visible_to(user)
+    return Q(report__isnull=True) | Q(report__in=reports)
+
+
+def task_timeline_for(*, user: User, task: Task, kind: str = "") -> QuerySet[Event]:
+    """The task's events the user may see, of one kind or all, newest first."""
+    events = Event.objects.filter(task=task).filter(_events_seen_by(user))
+    if kind:
+        events = events.filter(kind=kind)
+    return events.select_related(*TIMELINE_RELATED).order_by("-created_at", "-pk")
+
+
+def plan_timeline(*, user: User, plan: Plan, kind: str = "") -> QuerySet[Event]:
+    """Everything recorded on the plan (its tasks, work items, reports, meetings, packs,
+    periods) that the user may see, of one kind or all, newest first."""
+    events = Event.objects.filter(plan=plan).filter(_events_seen_by(user))
+    if kind:
+        events = events.filter(kind=kind)
+    return events.select_related(*TIMELINE_RELATED).order_by("-created_at", "-pk")

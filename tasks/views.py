@@ -198,7 +198,7 @@ def _timeline_ctx(
     can_comment = rules.can_comment(request.user, task)
     return {
         "task": task,
-        "events": selectors.task_timeline(task=task),
+        "events": selectors.task_timeline_for(user=request.user, task=task),
         "can_comment": can_comment,
         "comment_form": (comment_form or CommentForm()) if can_comment else None,
     }

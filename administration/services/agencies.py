@@ -199,7 +199,7 @@ def name_variant_remove(*, actor: User, row: NameVariant) -> None:
 # dropped (a user liaison of both stays liaison of the survivor; a meeting both attended).
 # Many-to-many tables (auto-created) are of this kind too. Anywhere else a duplicate is a
 # conflict the administrator must resolve first.
-_DEDUPLICATED = frozenset({"agencies.Membership", "notifications.Reminder"})
+_DEDUPLICATED = frozenset({"agencies.Membership"})
 # Rows that are history and keep naming the merged agency: the append-only timeline (a
 # trigger refuses to rewrite it) and rollups (nightly ones are merged apart, frozen ones stay).
 _HISTORY = (Event, Rollup)

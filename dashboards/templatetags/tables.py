@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
-from dashboards.table import Table
+from ops.tables import Table
 
 register = template.Library()
 

@@ -86,12 +86,16 @@ def _overall(row: Rollup) -> Data:
             "submitted": row.reports_submitted,
             "on_time": row.reports_on_time,
             "late": row.reports_late,
+            "returned": row.reports_returned,
             "missing": row.reports_missing,
         },
         "period": row.period.label if row.period_id else "",
         "period_reports": {
             "expected": row.period_expected,
             "submitted": row.period_submitted,
+            "on_time": row.period_on_time,
+            "late": row.period_late,
+            "returned": row.period_returned,
             "missing": row.period_missing,
         },
     }
@@ -233,20 +237,25 @@ def _typical_cases(*, plan: Plan, as_of: dt.date) -> list[Data]:
 
 
 def _ledger(*, plan: Plan, as_of: dt.date) -> list[Data]:
-    """台账: one row per task × owing agency × period opened by `as_of`."""
+    """台账: one row per task × owing agency × period opened by `as_of`, counted as the rollups
+    count (`on_time` 按时, `late` 逾期报送, `returned` 退回待改, `missing` 缺报). A draft is
+    its agency's alone: the pack shows its row as not handed in, and nothing of its text."""
     periods = list(
         ReportingPeriod.objects.filter(plan=plan, opens_on__lte=as_of).order_by("starts_on")
     )
     reports = {
         (r.task_id, r.agency_id, r.period_id): r
         for r in ProgressReport.objects.filter(period__in=periods)
+        .exclude(state=ReportState.DRAFT)
+        .with_timeliness()
     }
     owing = list(owing_responsibilities(plan=plan))
     rows = []
     for period in periods:
         for resp in owing:
             report = reports.get((resp.task_id, resp.agency_id, period.pk))
-            submitted = report is not None and report.state != ReportState.DRAFT
+            handed_in = report is not None and report.handed_in
+            returned = report is not None and report.state == ReportState.RETURNED
             rows.append(
                 {
                     "task": f"{resp.task.label}{resp.task.title}",
@@ -260,8 +269,11 @@ def _ledger(*, plan: Plan, as_of: dt.date) -> list[Data]:
                         if report and report.submitted_at
                         else ""
                     ),
-                    "late": bool(report and report.is_late),
-                    "missing": not submitted and as_of > period.due_on,
+                    "on_time": handed_in and report.on_time,
+                    "late": handed_in and report.handed_in_late,
+                    "returned": returned,
+                    "return_reason": report.return_reason if returned else "",
+                    "missing": not handed_in and not returned and as_of > period.due_on,
                     "progress": report.progress if report else "",
                     "problems": report.problems if report else "",
                     "next_steps": report.next_steps if report else "",

@@ -199,7 +199,6 @@ def _overall(doc: Any, data: dict[str, Any]) -> None:
         for code in labels.STATUS_ORDER
         if overall["statuses"].get(code)
     )
-    reports = overall["reports"]
     _body(
         doc,
         _(
@@ -207,13 +206,7 @@ def _overall(doc: Any, data: dict[str, Any]) -> None:
         )
         % {"total": overall["tasks_total"], "statuses": statuses or "—", **overall["lights"]},
     )
-    _body(
-        doc,
-        _(
-            "应报进展报告%(expected)d份,已报%(submitted)d份,其中按时%(on_time)d份、逾期%(late)d份;缺报%(missing)d份。"
-        )
-        % reports,
-    )
+    _body(doc, labels.reports_sentence(overall["reports"]))
     rows = [[labels.status_label(c), overall["statuses"].get(c, 0)] for c in labels.STATUS_ORDER]
     _table(doc, [_("状态"), _("任务数")], rows)
 
@@ -260,7 +253,9 @@ def _ledger(doc: Any, data: dict[str, Any], heading: str) -> None:
             r["agency"],
             r["owed"],
             r["submitted"],
+            r["on_time"],
             r["late"],
+            r["returned"],
             r["missing"],
             r["latest"],
         ]

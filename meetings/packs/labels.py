@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from reports.models import ReportState
+from reports.models import HANDED_IN, ReportState
 from tasks.models import Status
 
 STATUS_ORDER = ["completed", "on_track", "ongoing", "at_risk", "behind", "not_started"]
@@ -20,10 +20,23 @@ def light_label(code: str) -> str:
 
 
 def report_state_label(row: dict) -> str:
-    if row["state"] and row["state"] != ReportState.DRAFT:
-        label = str(ReportState(row["state"]).label)
-        return label + (_("(逾期)") if row["late"] else "")
+    """One ledger row's state as the tables count it: 已采纳 / 已提交 (逾期 when handed in
+    late), 退回待改, 缺报, or 未报 (not due yet, or a draft: its agency's alone)."""
+    state = row["state"]
+    if state == ReportState.RETURNED:
+        return _("退回待改")
+    if state in HANDED_IN:
+        return str(ReportState(state).label) + (_("(逾期)") if row["late"] else "")
     return _("缺报") if row["missing"] else _("未报")
+
+
+def reports_sentence(reports: dict) -> str:
+    """The pack's reporting figures in one sentence (a pack frozen before 退回待改 was counted
+    apart has no `returned`: 0)."""
+    return _(
+        "应报进展报告%(expected)d份,已报%(submitted)d份,其中按时%(on_time)d份、逾期%(late)d份;"
+        "退回待改%(returned)d份;缺报%(missing)d份。"
+    ) % {"returned": 0, **reports}
 
 
 def numeral(index: int) -> str:

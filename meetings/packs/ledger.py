@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from meetings.packs.labels import report_state_label
-from reports.models import ReportState
+from reports.models import HANDED_IN, ReportState
 
 
 def ledger_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -30,17 +30,35 @@ def ledger_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "agency": row["agency"],
                 "owed": 0,
                 "submitted": 0,
+                "on_time": 0,
                 "late": 0,
+                "returned": 0,
                 "missing": 0,
             },
         )
-        submitted = bool(row["state"]) and row["state"] != ReportState.DRAFT
-        entry["owed"] += 1
-        entry["submitted"] += submitted
-        entry["late"] += submitted and row["late"]
-        entry["missing"] += row["missing"]
+        for name, counted in ledger_row_counts(row).items():
+            entry[name] += counted
         entry["latest"] = f"{row['period']}:{report_state_label(row)}"
     return list(summary.values())
+
+
+def ledger_row_counts(row: dict[str, Any]) -> dict[str, bool]:
+    """What one ledger row counts as: 应报 (owed), 已报, 按时, 逾期报送, 退回待改, 缺报, the rule
+    of the rollups. A pack frozen before 退回待改 was counted apart has rows without `on_time`
+    and `returned`: they are read from the state as that pack read it."""
+    state = row["state"]
+    handed_in = state in HANDED_IN
+    returned = state == ReportState.RETURNED
+    late = handed_in and bool(row["late"])
+    on_time = row.get("on_time", state == ReportState.ACCEPTED and not late)
+    return {
+        "owed": True,
+        "submitted": handed_in,
+        "on_time": bool(on_time),
+        "late": late,
+        "returned": returned,
+        "missing": bool(row["missing"]) and not returned,
+    }
 
 
 def ledger_summary_headers() -> list[str]:
@@ -50,7 +68,9 @@ def ledger_summary_headers() -> list[str]:
         _("报送单位"),
         _("应报"),
         _("已报"),
-        _("其中逾期"),
+        _("按时"),
+        _("逾期报送"),
+        _("退回待改"),
         _("缺报"),
         _("最近一期"),
     ]

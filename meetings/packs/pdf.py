@@ -50,6 +50,7 @@ def pdf_context(data: dict[str, Any]) -> dict[str, Any]:
         "decision_headers": labels.decision_headers(),
         "ledger_headers": ledger_summary_headers(),
         "ledger_note": ledger_summary_note(),
+        "reports_sentence": labels.reports_sentence(data["overall"]["reports"]),
         "sections": sections,
         "statuses": [
             (labels.status_label(c), data["overall"]["statuses"].get(c, 0))

@@ -32,6 +32,8 @@ from meetings.packs.xlsx import render_xlsx
 from ops.outbox import outbox_enqueue, outbox_enqueue_many
 from ops.retry import TRANSIENT_DB_ERRORS
 from plans.models import Plan
+from tasks.events import event_record
+from tasks.models import EventKind
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +86,25 @@ def pack_request(
             plan=plan, meeting=meeting, formats=formats, requested_by=actor, step=_("排队中")
         )
         outbox_enqueue(task_name="meetings.pack_build", kwargs={"pack_id": pack.pk})
+        _pack_event(pack, kind=EventKind.PACK_REQUESTED)
     return pack
+
+
+def _pack_event(pack: MeetingPack, *, kind: str) -> None:
+    """On the plan's timeline, with the requester as actor (the done step runs in a job)."""
+    meeting = pack.meeting
+    event_record(
+        actor=pack.requested_by,
+        kind=kind,
+        plan=pack.plan,
+        to_value=",".join(pack.formats),
+        data={
+            "pack": pack.pk,
+            "formats": list(pack.formats),
+            "meeting": meeting.pk if meeting else None,
+            "meeting_title": meeting.title if meeting else "",
+        },
+    )
 
 
 def pack_build(*, pack_id: int) -> bool:
@@ -180,6 +200,7 @@ def _part_done(*, mine: QuerySet[PackPart], pack_id: int, fmt: str, name: str) -
             done = PackPart.objects.filter(pack_id=pack_id, state=PackState.DONE).count()
             total = len(pack.formats)
             if done >= total:
+                _pack_event(pack, kind=EventKind.PACK_DONE)
                 changes |= {
                     "state": PackState.DONE,
                     "progress": 100,

@@ -9,7 +9,7 @@
   var COLOURS = {
     completed: "#4a6fc4", on_track: "#3f8f4d", ongoing: "#2f8793", at_risk: "#d19a1c",
     behind: "#c0463e", not_started: "#9aa3ae", on_time: "#3f8f4d", late: "#d19a1c",
-    missing: "#c0463e",
+    missing: "#c0463e", returned: "#8e5bb5",
   };
   var grid = { containLabel: true, left: 8, right: 16, top: 40, bottom: 8 };
 

@@ -14,7 +14,7 @@ from administration.services.agencies import agency_confirm, agency_merge
 from agencies import rules
 from agencies.models import Agency, AgencyAlias, Membership, Role
 from dashboards.models import Rollup, Scope
-from notifications.models import Reminder
+from notifications.models import Digest, DigestEntry
 from reports.models import ProgressReport
 from security.models import Kind, SecurityEvent
 from tasks.models import Event, EventKind, Responsibility, ResponsibilityRole
@@ -64,7 +64,18 @@ def test_every_row_moves_to_the_survivor_with_one_event(world, dup):
     member = CommitteeMemberFactory(committee__plan=world.plan_a, agency=dup)
     meeting = MeetingFactory(committee=member.committee)
     meeting.attendees.add(dup, survivor)
-    reminder = Reminder.objects.create(task=world.a2, agency=dup, period=period, step="due")
+    digest = Digest.objects.create(
+        addressee="user:1", recipient=world.users["liaison"], day=period.due_on
+    )
+    reminder = DigestEntry.objects.create(
+        digest=digest,
+        addressee="user:1",
+        key="report:due",
+        kind="report_due",
+        plan=world.a2.plan,
+        agency=dup,
+        title="报送提醒",
+    )
     Rollup.objects.create(
         as_of=dt.date(2025, 7, 1),
         scope=Scope.AGENCY,

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from administration.services.collectives import collective_map, collective_mark
 from agencies.models import Level, Role
-from notifications.models import Reminder
+from notifications.models import DigestEntry
 from notifications.reminders import reminders_send
 from reports.selectors import outstanding_reports
 from security.models import Kind, SecurityEvent
@@ -121,7 +121,7 @@ def test_a_collective_is_never_owed_a_report_nor_reminded(world, group):
     assert haikou.pk in owed and collective.pk not in owed
 
     reminders_send(as_of=period.due_on + dt.timedelta(days=1))
-    reminded = set(Reminder.objects.values_list("agency__name", flat=True))
+    reminded = set(DigestEntry.objects.values_list("agency__name", flat=True))
     assert "海口市人民政府" in reminded and "各市县" not in reminded
 
 

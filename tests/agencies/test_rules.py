@@ -69,15 +69,41 @@ VISIBLE_REPORTS = {
 }
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_visible_reports(world, role):
-    user = _fresh(world, role)
-    by_name = {
+# A draft is its own agency's alone: nobody else reads it, NIPA and the plan's office included.
+DRAFTS_SEEN = {
+    "coordinator": {"a1_office", "a2_office"},
+    "secretary": {"a1_office", "a2_office"},
+    "admin": {"a1_office", "a2_office"},
+    "liaison": {"a1_commerce"},
+    "local_viewer": {"a1_commerce"},
+    "nipa_viewer": set(),
+    "other_coordinator": set(),
+    "other_liaison": {"b1_dept"},
+    "nobody": set(),
+}
+
+
+def _reports(world) -> dict:
+    return {
         "a1_commerce": world.report_a1_commerce,
         "a1_office": world.report_a1_office,
         "a2_office": world.report_a2_office,
         "b1_dept": world.report_b1_dept,
     }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_drafts_are_seen_by_their_own_agency_only(world, role):
+    user = _fresh(world, role)
+    expected = {r.pk for name, r in _reports(world).items() if name in DRAFTS_SEEN[role]}
+    assert set(ProgressReport.objects.visible_to(user).values_list("pk", flat=True)) == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_visible_reports(world, role):
+    ProgressReport.objects.update(state="submitted")  # handed in: read beyond the agency
+    user = _fresh(world, role)
+    by_name = _reports(world)
     expected = {by_name[k].pk for k in VISIBLE_REPORTS[role]}
     assert set(ProgressReport.objects.visible_to(user).values_list("pk", flat=True)) == expected
     for name, report in by_name.items():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboards.table import Table, table_response
+from ops.tables import Table, table_response
 
 
 def test_cells_that_look_like_formulas_are_neutralised() -> None:
@@ -18,7 +18,7 @@ def test_table_cells_show_numbers_as_the_templates_would() -> None:
     from django.template import Context, Template
     from django.utils import translation
 
-    from dashboards.table import Table
+    from ops.tables import Table
 
     values = [Decimal("0.0"), Decimal("12.5"), Decimal("100.0"), 7, None, "<b>名称</b>"]
     table = Table(title="t", headers=["v"] * len(values), rows=[values])

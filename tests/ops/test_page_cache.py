@@ -6,6 +6,8 @@ on, and writes run their commit hooks, as they do in production.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -13,6 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from api.tokens import token_issue, token_revoke
+from supervision.models import Level
+from supervision.services import notice_issue
 from tasks.models import Status
 from tasks.services.status import task_set_status
 
@@ -56,6 +60,25 @@ def test_a_status_change_by_someone_else_shows_at_once(
             expected_version=world.a1.version,
         )
     assert "已全部完成" in viewer.get(url).content.decode()
+
+
+def test_a_supervision_notice_shows_at_once_on_a_cached_task_page(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    viewer = _client(world.users["local_viewer"])
+    url = reverse("tasks:task_detail", args=[world.a1.pk])
+    assert "请于月底前补报质押登记数据" not in viewer.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        notice_issue(
+            actor=world.users["coordinator"],
+            target=world.a1,
+            agency_ids=[world.hainan_commerce.pk],
+            subject="请于月底前补报质押登记数据",
+            reason="进度滞后",
+            deadline=dt.date.today() + dt.timedelta(days=10),
+            level=Level.KEY,
+        )
+    assert "请于月底前补报质押登记数据" in viewer.get(url).content.decode()
 
 
 def test_each_viewer_gets_their_own_page_and_no_one_elses(world) -> None:

@@ -126,6 +126,10 @@ def test_evidence_download_checks_permission_and_is_an_attachment(world):
     assert "filename*=UTF-8''%E7%8E%B0" in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == PNG
+    # A draft's evidence is its agency's alone (tests/reports/test_drafts_private.py); once
+    # the report is submitted, the plan's coordinator and NIPA read it too.
+    world.report_a1_commerce.state = "submitted"
+    world.report_a1_commerce.save()
     for name, status in [("coordinator", 200), ("nipa_viewer", 200), ("other_liaison", 404),
                          ("nobody", 404)]:  # fmt: skip
         assert _client(world, name).get(url).status_code == status, name
