@@ -25,9 +25,8 @@ from ops.page_cache import cached_api_list
 from plans.models import Plan
 from reports import services
 from reports.filters import EventFilterSet, PeriodFilterSet, ReportFilterSet
-from reports.models import Attachment, ProgressReport, ReportingPeriod
+from reports.models import REPORT_FIELDS, Attachment, ProgressReport, ReportingPeriod
 from reports.selectors import get_attachment_for_user, get_report_for_user
-from reports.services import REPORT_FIELDS
 from tasks.models import Event, Task
 
 IF_MATCH = OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER)

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from reports.models import Cadence
+from reports.models import REPORT_FIELDS, Cadence, ProgressReport
 
 
 class ReportForm(forms.Form):
@@ -26,6 +26,14 @@ class ReportForm(forms.Form):
     percent = forms.IntegerField(label=_("完成进度(%)"), required=False, min_value=0, max_value=100)
     milestone = forms.CharField(label=_("里程碑"), required=False, max_length=200)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    @classmethod
+    def for_report(cls, data: object, *, report: ProgressReport | None) -> ReportForm:
+        """The form over a saved report (its texts and the version read) or a new one."""
+        if report is None:
+            return cls(data)
+        initial = {name: getattr(report, name) for name in REPORT_FIELDS}
+        return cls(data, initial={**initial, "version": report.version})
 
 
 class AttachmentForm(forms.Form):

@@ -60,6 +60,9 @@ class ReportState(models.TextChoices):
     ACCEPTED = "accepted", _("已采纳")
 
 
+# What a liaison writes in a report (the forms, the API and the services name the same).
+REPORT_FIELDS = ("progress", "achievements", "problems", "next_steps", "percent", "milestone")
+
 # Handed in (已报): a report that reached the coordinator and was not sent back. A returned
 # report (退回待改) is owed again; it is counted apart, never as handed in.
 HANDED_IN = (ReportState.SUBMITTED, ReportState.ACCEPTED)

@@ -176,6 +176,35 @@ def get_attachment_for_user(user: User, pk: int) -> Attachment:
     return attachment
 
 
+@dataclass
+class ReportSlot:
+    """Where an agency writes its report on a task for a period; `report` None until saved."""
+
+    task: Task
+    agency: Agency
+    period: ReportingPeriod
+    report: ProgressReport | None
+
+    def where(self) -> dict[str, object]:
+        return {"task": self.task, "agency": self.agency, "period": self.period}
+
+
+def get_report_slot_for_writer(
+    user: User, *, task_pk: int, agency_pk: int, period_pk: int
+) -> ReportSlot:
+    """404 outside the user's reach; 403 unless the user writes for the agency, which owes
+    reports on the task."""
+    task = Task.objects.visible_to(user).select_related("plan").filter(pk=task_pk).first()
+    agency = Agency.objects.filter(pk=agency_pk).first()
+    if task is None or agency is None:
+        raise rules.NotVisible
+    period = get_period_for_user(user, period_pk)
+    if not rules.can_write_report(user, task, agency.pk):
+        raise PermissionDenied
+    report = ProgressReport.objects.filter(task=task, agency=agency, period=period).first()
+    return ReportSlot(task=task, agency=agency, period=period, report=report)
+
+
 def get_period_for_user(user: User, pk: int) -> ReportingPeriod:
     period = ReportingPeriod.objects.filter(pk=pk, plan__in=Plan.objects.visible_to(user)).first()
     if period is None:

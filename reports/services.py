@@ -23,14 +23,13 @@ from agencies import rules
 from agencies.models import Agency
 from agencies.rules import User
 from ops.concurrency import Conflict, compare_and_set
-from reports.models import Attachment, ProgressReport, ReportingPeriod, ReportState
+from reports.models import REPORT_FIELDS, Attachment, ProgressReport, ReportingPeriod, ReportState
 from reports.uploads import display_name, sniff
 from tasks.events import event_record
 from tasks.models import Event, EventKind, Task
 from tasks.services.common import conflict_from, required_text
 
 EDITABLE = (ReportState.DRAFT, ReportState.RETURNED)
-REPORT_FIELDS = ("progress", "achievements", "problems", "next_steps", "percent", "milestone")
 
 # --- progress reports -------------------------------------------------------------------
 

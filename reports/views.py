@@ -6,12 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies import rules
-from agencies.models import Agency
 from ops.concurrency import Conflict
 from plans.selectors import get_plan_for_user
 from reports import periods, services
@@ -24,8 +23,11 @@ from reports.forms import (
     ScheduleForm,
 )
 from reports.models import ProgressReport
-from reports.selectors import get_attachment_for_user, get_period_for_user, get_report_for_user
-from tasks.selectors import get_task_for_user
+from reports.selectors import (
+    get_attachment_for_user,
+    get_report_for_user,
+    get_report_slot_for_writer,
+)
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -36,52 +38,40 @@ def _errors(exc: ValidationError) -> list[str]:
 @require_http_methods(["GET", "POST"])
 def report_edit(request: HttpRequest, task_pk: int, agency_pk: int, period_pk: int) -> HttpResponse:
     """Write the agency's report for a period: nothing is created until the first save."""
-    task = get_task_for_user(request.user, task_pk)
-    agency = get_object_or_404(Agency, pk=agency_pk)
-    period = get_period_for_user(request.user, period_pk)
-    if not rules.can_write_report(request.user, task, agency.pk):
-        raise PermissionDenied
-    report = ProgressReport.objects.filter(task=task, agency=agency, period=period).first()
-    initial = {f: getattr(report, f) for f in services.REPORT_FIELDS} if report else {}
-    form = ReportForm(
-        request.POST or None, initial={**initial, "version": report and report.version}
+    slot = get_report_slot_for_writer(
+        request.user, task_pk=task_pk, agency_pk=agency_pk, period_pk=period_pk
     )
+    form = ReportForm.for_report(request.POST or None, report=slot.report)
     status = 200
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        submit = request.POST.get("action") == "submit"
         try:
-            submit = request.POST.get("action") == "submit"
             report = services.report_save(
                 actor=request.user,
-                task=task,
-                agency=agency,
-                period=period,
-                values=data,
-                expected_version=data["version"],
+                **slot.where(),
+                values=form.cleaned_data,
+                expected_version=form.cleaned_data["version"],
                 submit=submit,
             )
-            if submit:
-                messages.success(request, _("报告已提交。"))
-                return redirect("reports:report_detail", pk=report.pk)
-            messages.success(request, _("草稿已保存。"))
-            return redirect("reports:report_edit", task.pk, agency.pk, period.pk)
         except Conflict as conflict:
             form.add_error(None, conflict.message)
-            report = conflict.current
-            status = 409
+            slot.report, status = conflict.current, 409
         except ValidationError as exc:
             for message in _errors(exc):
                 form.add_error(None, message)
             status = 400
-    ctx = {
-        "task": task,
-        "agency": agency,
-        "period": period,
-        "report": report,
-        "form": form,
-        "attachment_form": AttachmentForm(),
-    }
+        else:
+            return _report_saved(request, report, submitted=submit)
+    ctx = {**vars(slot), "form": form, "attachment_form": AttachmentForm()}
     return render(request, "reports/report_edit.html", ctx, status=status)
+
+
+def _report_saved(request: HttpRequest, report: ProgressReport, *, submitted: bool) -> HttpResponse:
+    if submitted:
+        messages.success(request, _("报告已提交。"))
+        return redirect("reports:report_detail", pk=report.pk)
+    messages.success(request, _("草稿已保存。"))
+    return redirect("reports:report_edit", report.task_id, report.agency_id, report.period_id)
 
 
 @login_required
