@@ -85,11 +85,13 @@ def report_items(*, as_of: dt.date) -> list[DigestItem]:
     steps = {due: reminder_step(due_on=due, as_of=as_of) for due in dues}
     returned = _returned_items(as_of=as_of)
     found = [
-        row
+        (row, step)
         for row in outstanding_reports(period_ids=list(periods))
-        if row not in returned and steps[periods[row[0]].due_on] is not None
+        if row not in returned and (step := steps[periods[row[0]].due_on]) is not None
     ]
-    tasks = Task.objects.only("pk", "plan_id", "label", "title").in_bulk({t for _, t, _ in found})
+    tasks = Task.objects.only("pk", "plan_id", "label", "title").in_bulk(
+        {task_id for (_, task_id, _), _ in found}
+    )
     titles = {  # worded once per period, not once per report
         pk: _step_words(
             steps[p.due_on],  # type: ignore[arg-type]
@@ -101,10 +103,8 @@ def report_items(*, as_of: dt.date) -> list[DigestItem]:
         if steps[p.due_on] is not None
     }
     items = []
-    for period_id, task_id, agency_id in found:
+    for (period_id, task_id, agency_id), step in found:
         period, task = periods[period_id], tasks[task_id]
-        step = steps[period.due_on]
-        assert step is not None  # noqa: S101 - filtered above
         title = titles[period_id]
         items.append(
             DigestItem(
