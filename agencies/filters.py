@@ -1,7 +1,8 @@
 """Query filters of the API (django-filter): the agency directory's, and the two lenient
 filters every app's FilterSets are built from. A value the API cannot read (`?plan=abc`,
-`?status=nope`) is ignored, the list coming back unfiltered, rather than refused with a 400:
-clients have always been able to rely on that."""
+`?plan=0`, an id beyond the database's range, `?status=nope`) is ignored, the list coming
+back unfiltered, rather than refused with a 400: clients have always been able to rely on
+that. (Control characters in any parameter are refused before: security/inputs.py.)"""
 
 from __future__ import annotations
 
@@ -14,13 +15,21 @@ from django_filters import rest_framework as filters
 
 from agencies.models import Agency
 
+# Ids are bigint: a number above this names no row, and is never put in a query.
+ID_MAX = 2**63 - 1
+
 
 class _IdField(forms.Field):
-    """An id written in digits (no sign, no spaces), else nothing."""
+    """An id written in digits (no sign, no spaces) from 1 to ID_MAX, else nothing: an id
+    out of the database's range is ignored like any other the API cannot read."""
 
     def to_python(self, value: Any) -> int | None:
-        # isdecimal, not isdigit: exactly the digits int() reads ("²" is a digit, not decimal)
-        return int(value) if isinstance(value, str) and value.isdecimal() else None
+        # isdecimal, not isdigit: exactly the digits int() reads ("²" is a digit, not decimal);
+        # the length first, so int() never reads thousands of digits
+        if not (isinstance(value, str) and value.isdecimal() and len(value) <= len(str(ID_MAX))):
+            return None
+        number = int(value)
+        return number if 0 < number <= ID_MAX else None
 
 
 class IdFilter(filters.Filter):

@@ -1,6 +1,11 @@
 """For the load balancer: /healthz says the process answers; /readyz says it can serve,
 checking the database, Redis and that no migration is waiting. Neither needs a login, and
-neither reveals more than which check failed."""
+neither reveals more than which check failed.
+
+/readyz answers 503 when any check fails and names the parts that are down (`"down":
+["redis"]`). With only Redis down the pages, logins, saves and API calls still work (the
+cache is skipped, jobs wait in the outbox): it is 503 all the same, so that the outage is
+seen, but a load balancer that should keep serving through it probes /healthz instead."""
 
 from __future__ import annotations
 
@@ -62,8 +67,8 @@ def readyz(request: HttpRequest) -> JsonResponse:
     # Migrations can only be checked against a database that answers.
     if not results["database"]:
         results["migrations"] = False
-    ready = all(results.values())
+    down = [name for name, passed in results.items() if not passed]
     return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "checks": results},
-        status=200 if ready else 503,
+        {"status": "unavailable" if down else "ok", "down": down, "checks": results},
+        status=503 if down else 200,
     )

@@ -10,6 +10,29 @@ Only plain 200 responses to GETs without pending flash messages are kept; downlo
 responses that set cookies never are. With a read replica configured, a page may be
 rendered from data a little behind the primary: PAGE_CACHE_SECONDS bounds how long that
 can be kept.
+
+The cache is a speed-up, never needed for correctness: every call goes through
+ops/cache_safe.py. While the cache (Redis) does not answer, no version can be read, so
+nothing is looked up or kept: every page is rendered fresh, and a bump after a commit is
+lost instead of failing the request whose write has committed.
+
+A lost bump must not let a page kept before the outage be served after it: a Redis that is
+stopped saves its keys and loads them again, the old version and its pages with them. The
+choice: every process that saw the cache fail (a lost bump, or only a failed read) moves
+every data version on as soon as the cache answers again, before it reads a version, and
+until it has done so it neither serves nor keeps a page. Moving on is the ordinary
+increment, never a restart from the clock: versions only ever grow, so no page kept under
+an old number can meet a new one, whatever the clocks of several machines say. The process
+that lost a bump therefore pays it back before it serves anything again, and so does every
+process that had a request during the outage.
+
+What this leaves open, knowingly: a process that did not touch the cache during the whole
+outage could serve a page kept before it in the moment between Redis returning and the
+first request of a process that saw the outage (with two workers and any traffic, both
+see it). That window is also bounded by PAGE_CACHE_SECONDS from when the page was kept,
+and Redis drops keys past their time also while it is stopped, so an outage longer than
+that leaves nothing to serve. Closing it entirely would take recording lost bumps in the
+database and reading that on every cached request; not worth a query on every page for this.
 """
 
 from __future__ import annotations
@@ -30,38 +53,74 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 
+from ops.cache_safe import (
+    cache_add,
+    cache_call,
+    cache_get,
+    cache_set,
+    outage_settled,
+    outage_unsettled,
+)
+
 VERSION_KEY = "page-cache:data-version"
+# Nightly rollup rows change only when a rollup is built: what is computed from them alone
+# (the overview's 90-day trend) is kept under this version, not under every write's.
+ROLLUP_VERSION_KEY = "page-cache:rollup-version"
+VERSION_KEYS = (VERSION_KEY, ROLLUP_VERSION_KEY)
 # The apps whose rows appear on cached pages (memberships and users decide who sees what).
 TRACKED_APPS = frozenset({"agencies", "plans", "tasks", "reports", "supervision", "auth", "api"})
 
 View = Callable[..., HttpResponse]
 
 
-def data_version(key: str = VERSION_KEY) -> int:
-    version = cache.get(key)
+def data_version(key: str = VERSION_KEY) -> int | None:
+    """The current version under `key`; None while the cache does not answer (or has not
+    yet been caught up after an outage): then nothing may be served or kept."""
+    if not _caught_up():
+        return None
+    version = cache_get(key, kind="page cache: data version")
     if version is None:
         # Started from the clock, not from 1: if the key is ever evicted, the new versions
         # never meet the numbers of pages cached before.
-        cache.add(key, time.time_ns(), timeout=None)
-        version = cache.get(key)
-    return int(version)
+        cache_add(key, time.time_ns(), timeout=None, kind="page cache: data version")
+        version = cache_get(key, kind="page cache: data version")
+    return None if version is None else int(version)
 
 
 def data_version_bump(key: str = VERSION_KEY) -> None:
-    try:
-        cache.incr(key)
-    except ValueError:  # not there (evicted, or a fresh cache): any new start will do
-        cache.add(key, time.time_ns(), timeout=None)
+    """Move the version on; never raises. A bump the cache does not take is paid back by
+    this process once the cache answers again (`_caught_up`)."""
+    if _caught_up():
+        _bump(key)
 
 
-# Nightly rollup rows change only when a rollup is built: what is computed from them alone
-# (the overview's 90-day trend) is kept under this version, not under every write's.
-ROLLUP_VERSION_KEY = "page-cache:rollup-version"
+def _bump(key: str) -> bool:
+    def call() -> bool:
+        try:
+            cache.incr(key)
+        except ValueError:  # not there (evicted, or a fresh cache): any new start will do
+            cache.add(key, time.time_ns(), timeout=None)
+        return True
+
+    return cache_call("page cache: version bump", call, default=False)
+
+
+def _caught_up() -> bool:
+    """After this process saw the cache fail, every data version moves on once before any is
+    read again (the module's docstring says why). False while the cache still fails."""
+    mark = outage_unsettled()
+    if mark is None:
+        return True
+    if not all(_bump(key) for key in VERSION_KEYS):
+        return False
+    outage_settled(mark)
+    return True
 
 
 def rollups_changed() -> None:
     """Call inside the transaction that writes rollup rows."""
-    transaction.on_commit(lambda: data_version_bump(ROLLUP_VERSION_KEY))
+    # robust: the bump never raises, and nothing after the commit may fail the request.
+    transaction.on_commit(lambda: data_version_bump(ROLLUP_VERSION_KEY), robust=True)
 
 
 def kept_value(
@@ -71,18 +130,21 @@ def kept_value(
     seconds = settings.PAGE_CACHE_SECONDS
     if not seconds:
         return compute()
+    version = data_version(version_key)
+    if version is None:
+        return compute()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    key = f"kept:{name}:{data_version(version_key)}:{digest}"
-    value = cache.get(key)
+    key = f"kept:{name}:{version}:{digest}"
+    value = cache_get(key, kind="page cache: read")
     if value is None:
         value = compute()
-        cache.set(key, value, seconds)
+        cache_set(key, value, seconds, kind="page cache: write")
     return value
 
 
 def data_changed() -> None:
     """Call inside the transaction that writes: the version moves once it commits."""
-    transaction.on_commit(data_version_bump)
+    transaction.on_commit(data_version_bump, robust=True)
 
 
 def _model_changed(sender: type, **kwargs: Any) -> None:
@@ -102,11 +164,15 @@ def _has_messages(request: HttpRequest) -> bool:
     return pending
 
 
-def _key(kind: str, request: HttpRequest, viewer: str, *varies: str) -> str:
+def _key(kind: str, request: HttpRequest, viewer: str, *varies: str) -> str | None:
     """What every kept copy depends on: the data version, the viewer, the language, the day
-    (lights and "overdue" move with it) and the URL; plus what the kind adds."""
+    (lights and "overdue" move with it) and the URL; plus what the kind adds. None while
+    there is no version to read: nothing is served or kept."""
+    version = data_version()
+    if version is None:
+        return None
     parts = [
-        str(data_version()),
+        str(version),
         viewer,
         get_language() or "",
         timezone.localdate().isoformat(),
@@ -138,19 +204,23 @@ def cached_page(view: View) -> View:
             request.headers.get("HX-Request", ""),
             request.headers.get("HX-Target", ""),
         )
-        kept = cache.get(key)
+        kept = None if key is None else cache_get(key, kind="page cache: read")
         if kept is not None:
             content_type, content = kept
             return HttpResponse(content, content_type=content_type)
         response = view(request, *args, **kwargs)
         if (
-            response.status_code == 200
+            key is not None
+            and response.status_code == 200
             and not response.streaming
             and not response.cookies
             and not response.has_header("Content-Disposition")
         ):
-            cache.set(
-                key, (response["Content-Type"], response.content), settings.PAGE_CACHE_SECONDS
+            cache_set(
+                key,
+                (response["Content-Type"], response.content),
+                settings.PAGE_CACHE_SECONDS,
+                kind="page cache: write",
             )
         return response
 
@@ -174,12 +244,12 @@ def cached_api_list(method: View) -> View:
             f"token:{auth.pk}" if auth is not None else f"session:{request.session.session_key}"
         )
         key = _key("api-cache", request, viewer, getattr(request.accepted_renderer, "format", ""))
-        kept = cache.get(key)
+        kept = None if key is None else cache_get(key, kind="page cache: read")
         if kept is not None:
             return Response(kept)
         response = method(self, request, *args, **kwargs)
-        if response.status_code == 200:
-            cache.set(key, response.data, settings.PAGE_CACHE_SECONDS)
+        if key is not None and response.status_code == 200:
+            cache_set(key, response.data, settings.PAGE_CACHE_SECONDS, kind="page cache: write")
         return response
 
     return wrapped

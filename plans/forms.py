@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from plans.importer.decode import decode_document
+from plans.importer.limits import Limits, check_upload
 from plans.importer.model import ParsedPlan
 from plans.importer.parse import parse_plan
 
@@ -34,19 +36,23 @@ class ImportForm(forms.Form):
 
     def read_plan(self) -> tuple[str, ParsedPlan]:
         """The document's text and what the parser makes of it, the overrides applied.
-        Raises DocumentError (its message is for the user) for a file it cannot read."""
+        Raises DocumentError (its message is for the user) for a file it cannot read or one
+        over the limits (settings `IMPORT_MAX_*`); an oversized upload is never read."""
         data = self.cleaned_data
         document = data["document"]
-        text = (
-            decode_document(data=document.read(), filename=document.name)
-            if document
-            else data["text"]
-        )
+        limits = Limits.from_settings(settings)
+        if document:
+            check_upload(document.size, limits)
+            text = decode_document(data=document.read(), filename=document.name, limits=limits)
+        else:
+            text = data["text"]
+            check_upload(len(text.encode("utf-8")), limits)
         parsed = parse_plan(
             text=text,
             title=data["title"] or None,
             region=data["region"] or None,
             doc_number=data["doc_number"] or None,
             issued_on=data["issued_on"],
+            limits=limits,
         )
         return text, parsed

@@ -1,15 +1,17 @@
 """Refusals, exports and admin actions seen on the way out, whichever view produced them;
-and, under a policy with expiring passwords, the way to the password change page."""
+the absolute lifetime of a session; and, under a policy with expiring passwords, the way to
+the password change page."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
-from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -20,6 +22,35 @@ from django_htmx.http import HttpResponseClientRedirect
 from ops.errors import NotVisible
 from security.models import Kind, PasswordState
 from security.services import security_event_record
+
+# When the session's user logged in (seconds since the epoch), set by security/signals.py.
+LOGIN_AT_KEY = "login_at"
+
+
+class SessionLifetimeMiddleware:
+    """However active, a session ends SESSION_ABSOLUTE_SECONDS after its login (beside the
+    idle timeout, SESSION_IDLE_SECONDS): the first request past it is served logged out, so
+    a page asks for the login again. A session from before the login time was kept counts
+    from its next request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and self._past_lifetime(request):
+            logout(request)
+            messages.info(request, _("登录已超过最长时限，请重新登录。"))
+        return self.get_response(request)
+
+    @staticmethod
+    def _past_lifetime(request: HttpRequest) -> bool:
+        now = time.time()
+        login_at = request.session.get(LOGIN_AT_KEY)
+        if not isinstance(login_at, int | float):
+            request.session[LOGIN_AT_KEY] = now
+            return False
+        return now - login_at >= settings.SESSION_ABSOLUTE_SECONDS
 
 
 class SecurityLogMiddleware:

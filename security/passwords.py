@@ -4,7 +4,8 @@ clears the mark of a temporary password (PasswordState.must_change).
 
 The profile is chosen in settings (PASSWORD_POLICY): `default`, or `dengbao` for a system
 assessed under 等保2.0 level 2 — longer passwords of three character classes, changed every
-90 days. See config/settings/base.py."""
+90 days; production's default. Both profiles refuse a password made of a few characters
+repeated (`aaaaaaaaaaaa`, `abababababab`). See config/settings/base.py."""
 
 from __future__ import annotations
 
@@ -42,6 +43,20 @@ class CharacterClassesValidator:
         return _("密码须包含大写字母、小写字母、数字、符号中的至少 %(count)d 类。") % {
             "count": self.min_classes
         }
+
+
+class DistinctCharactersValidator:
+    """A long password of one or two characters repeated is no stronger than a short one."""
+
+    def __init__(self, min_distinct: int = 5) -> None:
+        self.min_distinct = min_distinct
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if len(set(password)) < self.min_distinct:
+            raise ValidationError(self.get_help_text(), code="password_too_repetitive")
+
+    def get_help_text(self) -> str:
+        return _("密码须包含至少 %(count)d 个不同的字符。") % {"count": self.min_distinct}
 
 
 class RecordPasswordChange:

@@ -1,19 +1,26 @@
 """What the security log hears about without a view asking: logins, logouts, failures and
-lockouts (django-axes). Admin actions are read from the admin's history by the middleware."""
+lockouts (django-axes). Admin actions are read from the admin's history by the middleware.
+A login also marks its session with the time, from which the session's absolute lifetime
+counts (security/middleware.py)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
+from security.middleware import LOGIN_AT_KEY
 from security.models import Kind
 from security.services import security_event_record
 
 
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     security_event_record(kind=Kind.LOGIN, request=request, user=user)
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[LOGIN_AT_KEY] = time.time()
 
 
 def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

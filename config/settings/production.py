@@ -7,9 +7,13 @@ forgot SECRET_KEY, ALLOWED_HOSTS or DATABASE_URL refuses to start.
 from pythonjsonlogger.core import RESERVED_ATTRS
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, password_policy
 
 DEBUG = False
+# 等保2.0 level 2 unless the environment chooses otherwise (PASSWORD_POLICY=default).
+PASSWORD_POLICY, PASSWORD_MAX_AGE_DAYS, AUTH_PASSWORD_VALIDATORS = password_policy(
+    default="dengbao"
+)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
@@ -26,6 +30,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env.str("CACHE_URL", default="") or REDIS_URL,
+        # An unreachable (not stopped) Redis must not hang a request: a second, then the
+        # cache counts as down and the page is built without it (ops/cache_safe.py).
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
 

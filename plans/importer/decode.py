@@ -25,9 +25,12 @@ import zipfile
 from pathlib import PurePath
 from typing import Any
 
-from plans.importer.errors import DocumentError
+from lxml.etree import XMLSyntaxError
 
-__all__ = ["DocumentError", "decode_document"]
+from plans.importer.errors import DocumentError
+from plans.importer.limits import Limits, check_docx_xml, check_members, check_text, check_upload
+
+__all__ = ["DocumentError", "Limits", "decode_document"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -65,8 +68,11 @@ def _decode_text(data: bytes) -> str:
         ) from exc
 
 
-def decode_document(*, data: bytes, filename: str) -> str:
-    """The text of a `.txt` or `.docx` document; DocumentError when there is none."""
+def decode_document(*, data: bytes, filename: str, limits: Limits | None = None) -> str:
+    """The text of a `.txt` or `.docx` document; DocumentError when there is none, or when it
+    is over one of the `limits` (the defaults when none are given)."""
+    limits = limits or Limits()
+    check_upload(len(data), limits)
     suffix = PurePath(filename).suffix.lower()
     if not data or not data.strip():
         raise DocumentError("文件为空", "the document is empty")
@@ -81,7 +87,7 @@ def decode_document(*, data: bytes, filename: str) -> str:
             "PDF cannot be imported directly: copy its text into a .txt file",
         )
     if suffix == ".docx":
-        text = docx_text(data)
+        text = docx_text(data, limits)
     elif data.startswith(b"PK\x03\x04"):
         raise DocumentError(
             "文件是压缩包或 Office 文档，不是文本文件",
@@ -92,7 +98,7 @@ def decode_document(*, data: bytes, filename: str) -> str:
         text = _decode_text(data)
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     control = _CONTROL.search(text)
-    if control and len(_CONTROL.findall(text)) > max(3, len(text) // 200):
+    if control and len(text) - len(_CONTROL.sub("", text)) > max(3, len(text) // 200):
         raise DocumentError(
             "文件含有大量控制字符，不是文本文件",
             "the file holds many control characters: it is not text",
@@ -100,22 +106,70 @@ def decode_document(*, data: bytes, filename: str) -> str:
         )
     if not text.strip():
         raise DocumentError("文件为空", "the document is empty")
+    check_text(text, limits)
     return text
 
 
-def docx_text(data: bytes) -> str:
+def _unreadable(exc: Exception) -> DocumentError:
+    if isinstance(exc, XMLSyntaxError) and "huge" in str(exc).lower():
+        return DocumentError(
+            "无法读取该 .docx 文件：其中一段文字过长（IMPORT_MAX_LINE_CHARS）",
+            "the .docx file cannot be read: one run of text is too long (IMPORT_MAX_LINE_CHARS)",
+        )
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+    return DocumentError(
+        f"无法读取该 .docx 文件（{reason}）", f"the .docx file cannot be read ({reason})"
+    )
+
+
+def _check_package(data: bytes, limits: Limits) -> None:
+    """Refuse a .docx over the limits from its member list and raw XML, before any parsing.
+    ``zipfile`` never inflates a member past the size its directory declares."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            members = package.infolist()
+            check_members(len(members), sum(m.file_size for m in members), limits)
+            names = {m.filename for m in members}
+            if "word/document.xml" not in names:
+                raise DocumentError(
+                    "该 .docx 文件缺少正文（word/document.xml）",
+                    "the .docx file has no body (word/document.xml)",
+                )
+            xml = {
+                m.filename: package.read(m)
+                for m in members
+                if m.filename.endswith((".xml", ".rels"))
+            }
+            body = xml.pop("word/document.xml")
+            check_docx_xml(body, list(xml.values()), limits)
+    except DocumentError:
+        raise
+    # A damaged, truncated or encrypted archive, or one compressed by an unknown method.
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError) as exc:
+        raise _unreadable(exc) from exc
+    except NotImplementedError as exc:
+        raise _unreadable(exc) from exc
+
+
+def docx_text(data: bytes, limits: Limits | None = None) -> str:
     """Paragraphs and tables of a .docx in body order, one line a paragraph or table row."""
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
+    _check_package(data, limits or Limits())
     try:
         document = Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise DocumentError("无法读取该 .docx 文件", "the .docx file cannot be read") from exc
+        raise _unreadable(exc) from exc
+    except (XMLSyntaxError, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
+        raise _unreadable(exc) from exc
     from plans.importer.numbering import WordNumbering
 
     lines: list[str] = []
-    _block_lines(document.element.body, document, lines, WordNumbering(document))
+    try:
+        _block_lines(document.element.body, document, lines, WordNumbering(document))
+    except (XMLSyntaxError, ValueError, KeyError, IndexError) as exc:  # malformed parts
+        raise _unreadable(exc) from exc
     return "\n".join(lines)
 
 

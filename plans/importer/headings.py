@@ -15,7 +15,8 @@ _CN = "一二三四五六七八九十"
 
 _L1 = re.compile(rf"^\s*(?:第([{_CN}]+)(?:部分|章)\s*|([{_CN}]+)\s*[、.．]\s*)")
 _L2 = re.compile(rf"^\s*[(（]\s*([{_CN}]+)\s*[)）]\s*")
-_L3 = re.compile(r"^\s*(\d{1,3})\s*[.．、](?![0-9０-９])\s*")
+# Any width (`1.` … `999.`, `1000.`); nine digits at most keep `int()` cheap.
+_L3 = re.compile(r"^\s*(\d{1,9})\s*[.．、](?![0-9０-９])\s*")
 # A level-2 heading with a bracket missing: `(二加强…` or `二)加强…`.
 _L2_OPEN_ONLY = re.compile(rf"^\s*[(（]\s*([{_CN}]+)(?=[^\s)）{_CN}〇零])")
 _L2_CLOSE_ONLY = re.compile(rf"^\s*([{_CN}]+)\s*[)）]")

@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from plans.importer.errors import DocumentError
 from plans.importer.headings import TERMINAL, broken_heading_of, heading_of
 
 _PAGE_NUMBER = re.compile(
@@ -77,9 +78,10 @@ class Para:
         self.text += text
 
     def extend(self, other: Para) -> None:
-        for i, start in enumerate(other.starts):
-            end = other.starts[i + 1] if i + 1 < len(other.starts) else len(other.text)
-            self.add(other.text[start:end], other.lines[i])
+        offset = len(self.text)
+        self.starts.extend(offset + start for start in other.starts)
+        self.lines.extend(other.lines)
+        self.text += other.text
         self.last_full = other.last_full
 
     def sliced(self, start: int) -> Para:
@@ -95,9 +97,15 @@ class Para:
 
     @classmethod
     def joined(cls, paras: list[Para]) -> Para:
+        """One paragraph of many, in time linear in their length."""
         out = cls()
+        offset = 0
         for para in paras:
-            out.extend(para)
+            out.starts.extend(offset + start for start in para.starts)
+            out.lines.extend(para.lines)
+            offset += len(para.text)
+        out.text = "".join(para.text for para in paras)
+        out.last_full = paras[-1].last_full if paras else False
         return out
 
 
@@ -156,8 +164,9 @@ def normalized_text(*, text: str) -> str:
     return "\n".join(para.text for para in paragraphs(text))
 
 
-def paragraphs(text: str) -> list[Para]:
-    """The paragraphs of a text, page numbers and blank lines dropped, broken lines joined."""
+def paragraphs(text: str, *, max_chars: int | None = None) -> list[Para]:
+    """The paragraphs of a text, page numbers and blank lines dropped, broken lines joined.
+    A paragraph joined from broken lines longer than `max_chars` is refused (DocumentError)."""
     lines = text_lines(text)
     width = wrap_width(lines)
     paras: list[Para] = []
@@ -170,4 +179,16 @@ def paragraphs(text: str) -> list[Para]:
             paras.append(Para())
         paras[-1].add(line, number)
         paras[-1].last_full = full
+        if max_chars is not None and len(paras[-1].text) > max_chars:
+            raise too_long(paras[-1], max_chars)
     return paras
+
+
+def too_long(para: Para, max_chars: int) -> DocumentError:
+    return DocumentError(
+        f"从此行起的段落过长（超过 {max_chars} 字，IMPORT_MAX_LINE_CHARS），"
+        "请检查是否缺少句末标点或换行",
+        f"the paragraph from here on is too long (over {max_chars} characters, "
+        "IMPORT_MAX_LINE_CHARS): check for missing full stops or line breaks",
+        line=para.line,
+    )

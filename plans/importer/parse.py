@@ -35,6 +35,7 @@ from plans.importer.frontmatter import (
     issuers_from_notice,
 )
 from plans.importer.indicators import indicators_in
+from plans.importer.limits import Limits, check_tasks, check_text
 from plans.importer.model import (
     ParsedGuaranteeMeasure,
     ParsedIndicator,
@@ -61,6 +62,7 @@ from plans.importer.structure import Node, outline
 
 __all__ = [
     "DocumentError",
+    "Limits",
     "ParsedGuaranteeMeasure",
     "ParsedIndicator",
     "ParsedPlan",
@@ -132,7 +134,7 @@ def _raise_bracket(node: Node, error: BracketError) -> None:
 class _Plan:
     """The state of one parse."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, limits: Limits) -> None:
         if not text or not text.strip():
             raise DocumentError("文件为空", "the document is empty")
         if "\x00" in text:
@@ -141,8 +143,10 @@ class _Plan:
                 "the text holds binary data (NUL characters)",
                 line=text.count("\n", 0, text.index("\x00")) + 1,
             )
+        check_text(text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n"), limits)
         self.text = text
-        self.outline = outline(paragraphs(text))
+        chars = limits.max_line_chars
+        self.outline = outline(paragraphs(text, max_chars=chars), max_chars=chars)
         self.warnings: list[str] = list(self.outline.warnings)
         self.sections: list[ParsedSection] = []
         self.labels: set[str] = set()
@@ -364,13 +368,16 @@ def parse_plan(
     region: str | None = None,
     doc_number: str | None = None,
     issued_on: date | None = None,
+    limits: Limits | None = None,
 ) -> ParsedPlan:
     """Parse a plan document's text. Arguments given override what the text says.
 
-    Raises DocumentError for an empty text, a text without recognisable tasks, or a bracket of a
-    responsibility note or heading number without its partner (the message names the line)."""
-    state = _Plan(text)
+    Raises DocumentError for an empty text, a text without recognisable tasks, a bracket of a
+    responsibility note or heading number without its partner (the message names the line), or
+    a text over one of the `limits` (paragraphs, line length, tasks; the defaults when none)."""
+    state = _Plan(text, limits or Limits())
     state.classify()
+    check_tasks(len(state.task_nodes), limits or Limits())
     if not state.task_nodes:
         raise DocumentError(
             "未找到可识别的任务（如“1.…”或“(一)…”编号的条目）",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from plans.importer.errors import DocumentError
 from plans.importer.frontmatter import DATE_CLOSING, looks_like_issuers
 from plans.importer.headings import TERMINAL, Heading, broken_heading_of, heading_of
-from plans.importer.normalize import Para
+from plans.importer.normalize import Para, too_long
 
 
 @dataclass
@@ -61,7 +61,7 @@ def _body_start(paras: list[Para]) -> int | None:
 
 
 class _Builder:
-    def __init__(self, root: Node, *, implicit: bool) -> None:
+    def __init__(self, root: Node, *, implicit: bool, max_chars: int | None = None) -> None:
         # With `implicit`, items numbered from the start without a `一、` part sit in `root`, a
         # part without a label; otherwise the first paragraph opens the first part.
         self.parts: list[Node] = [root] if implicit else []
@@ -71,6 +71,7 @@ class _Builder:
         self.new_group = True
         self.warnings: list[str] = []
         self.last_para: Para | None = None
+        self.max_chars = max_chars
 
     def expected(self, heading: Heading) -> bool:
         level, number = heading.level, heading.number
@@ -108,9 +109,22 @@ class _Builder:
         node = self.current[3] or self.current[2] or self.part
         if merge and self.last_para is not None and self.last_para is node.paras[-1]:
             self.last_para.extend(para)
+            if self.max_chars is not None and len(self.last_para.text) > self.max_chars:
+                raise too_long(self.last_para, self.max_chars)
             return
         node.paras.append(para)
         self.last_para = para
+
+    def warn_skipped(self, heading: Heading, para: Para) -> None:
+        """A numbered line read as the text before it although its number skips ahead (`7.`
+        after `5.`): it may be a lost item, so the preview says so."""
+        last = self.last[heading.level]
+        if heading.number > last + 1:
+            self.warnings.append(
+                f"第{para.line}行：编号“{heading.label}”与前一项（第{last}项）不连续，"
+                f"已作为上一项的正文，请核对 / line {para.line}: “{heading.label}” skips "
+                f"numbers after item {last}: read as the text of the item before, check it"
+            )
 
     def feed(self, para: Para) -> None:
         heading = heading_of(para.text)
@@ -123,6 +137,7 @@ class _Builder:
             previous = self.last_para.text.rstrip() if self.last_para else ""
             if previous and previous[-1] not in TERMINAL:
                 self.attach(para, merge=True)
+                self.warn_skipped(heading, para)
                 return
             self.warnings.append(
                 f"第{para.line}行：编号“{heading.label}”不连续 / line {para.line}: "
@@ -134,13 +149,15 @@ class _Builder:
             self.open(heading, para)
 
 
-def outline(paras: list[Para]) -> Outline:
-    """Front matter, parts and items of a document."""
+def outline(paras: list[Para], *, max_chars: int | None = None) -> Outline:
+    """Front matter, parts and items of a document; a paragraph that merges lines past
+    `max_chars` is refused."""
     start = _body_start(paras)
     if start is None:
         return Outline(front=paras, parts=[], tail=[])
     first = heading_of(paras[start].text)
-    builder = _Builder(Node(1, 0, ""), implicit=first is not None and first.level != 1)
+    implicit = first is not None and first.level != 1
+    builder = _Builder(Node(1, 0, ""), implicit=implicit, max_chars=max_chars)
     for para in paras[start:]:
         builder.feed(para)
     parts = builder.parts

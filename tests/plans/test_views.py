@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 
 from agencies.models import Agency, AgencyAlias, NameVariant, Region
 from plans.models import Plan
 from tests.factories import AgencyFactory
+from tests.plans.test_parse_limits import write_docx
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +158,49 @@ def test_collective_units_are_badged_in_the_preview(world):
     collective = [n.written for n in response.context["preview"].unknown_names if n.collective]
     assert "各市县" in collective
     assert "集合单位" in response.content.decode()
+
+
+def _upload_status(client: Client, upload: SimpleUploadedFile) -> tuple[int, str]:
+    response = client.post("/plans/import/", {"document": upload, "action": "preview"})
+    return response.status_code, response.content.decode()
+
+
+@override_settings(IMPORT_MAX_UPLOAD_BYTES=1024)
+def test_an_upload_over_the_limit_is_refused_with_the_limit_named(world):
+    client = _client(world.users["coordinator"])
+    status, page = _upload_status(client, _hainan_upload())
+    assert status == 400
+    assert "文件过大" in page
+    assert "IMPORT_MAX_UPLOAD_BYTES" in page
+    assert not Plan.objects.filter(doc_number="琼府〔2022〕39号").exists()
+
+
+def test_pasted_text_over_a_limit_is_refused_with_the_limit_named(world):
+    client = _client(world.users["coordinator"])
+    text = (SOURCES / "hainan-2022.txt").read_text(encoding="utf-8")
+    with override_settings(IMPORT_MAX_TASKS=5):
+        response = client.post("/plans/import/", {"text": text, "action": "confirm"})
+    assert response.status_code == 400
+    assert "任务过多（12 项），一个方案最多 5 项" in response.content.decode()
+    assert not Plan.objects.filter(doc_number="琼府〔2022〕39号").exists()
+
+
+def test_a_docx_bomb_and_a_broken_docx_are_a_400_not_a_500(world, tmp_path):
+    client = _client(world.users["coordinator"])
+    bomb = write_docx(tmp_path / "many.docx", (b"<w:p/>" * 100_000 for _ in range(12)))
+    status, page = _upload_status(client, SimpleUploadedFile("many.docx", bomb.read_bytes()))
+    assert (status, "IMPORT_MAX_PARAGRAPHS" in page) == (400, True)
+    broken = write_docx(tmp_path / "broken.docx", [b"<w:p><w:r><w:t>unclosed"])
+    status, page = _upload_status(client, SimpleUploadedFile("broken.docx", broken.read_bytes()))
+    assert (status, "无法读取该 .docx 文件" in page) == (400, True)
+
+
+def test_the_preview_warns_about_a_gap_in_the_numbering(world):
+    client = _client(world.users["coordinator"])
+    text = (SOURCES / "hainan-2022.txt").read_text(encoding="utf-8")
+    assert "\n4." in text
+    gapped = text.replace("\n4.", "\n5.", 1)
+    response = client.post("/plans/import/", {"text": gapped, "action": "preview"})
+    assert response.status_code == 200
+    assert "编号“5.”" in response.content.decode()
+    assert "不连续" in response.content.decode()

@@ -192,3 +192,64 @@ def test_without_the_mark_a_login_goes_straight_in(settings) -> None:
     client = Client()
     client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
     assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("password", ["aaaaaaaaaaaa", "abababababab", "1a1a1a1a1a1a1a"])
+def test_both_profiles_refuse_a_few_characters_repeated(settings, password: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password)  # the settings in use: the `default` profile
+    assert "不同的字符" in " ".join(refused.value.messages)
+    settings.AUTH_PASSWORD_VALIDATORS = [
+        *DENGBAO,
+        {"NAME": "security.passwords.DistinctCharactersValidator", "OPTIONS": {"min_distinct": 5}},
+    ]
+    with pytest.raises(ValidationError):
+        validate_password(password)
+
+
+def test_the_default_profile_still_takes_a_long_passphrase() -> None:
+    validate_password("correct-horse-battery")
+
+
+PRODUCTION_PROBE = (
+    "import django;django.setup();from django.conf import settings as s;"
+    "from django.contrib.auth.password_validation import validate_password as v;"
+    "from django.core.exceptions import ValidationError as E\n"
+    "def ok(p):\n"
+    "    try: v(p)\n"
+    "    except E: return 'refused'\n"
+    "    return 'accepted'\n"
+    "print(s.PASSWORD_POLICY, s.PASSWORD_MAX_AGE_DAYS,"
+    " ok('aaaaaaaaaaaa'), ok('Zhishi-Chanquan-2026'))"
+)
+
+
+def _production(**extra: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "a-long-random-production-secret-for-the-test-0123456789",
+        "DJANGO_ALLOWED_HOSTS": "ipplan.example.gov.cn",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/ipplan",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        **extra,
+    }
+    return subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [sys.executable, "-c", PRODUCTION_PROBE],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_defaults_to_the_dengbao_profile() -> None:
+    result = _production()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["dengbao", "90", "refused", "accepted"]
+
+
+def test_production_may_still_choose_the_default_profile() -> None:
+    result = _production(PASSWORD_POLICY="default")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["default", "0", "refused", "accepted"]

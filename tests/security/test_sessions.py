@@ -1,9 +1,11 @@
 """Idle sessions end: a session not used for SESSION_IDLE_SECONDS is gone, while one in use
-keeps being extended."""
+keeps being extended; and however active, a session ends SESSION_ABSOLUTE_SECONDS after its
+login."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from django.conf import settings
@@ -11,6 +13,8 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
+from security.middleware import LOGIN_AT_KEY
+from security.models import Kind, SecurityEvent
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,3 +45,63 @@ def test_a_session_idle_past_the_limit_is_logged_out() -> None:
     )
     response = client.get("/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+# --- the absolute lifetime (SESSION_ABSOLUTE_SECONDS) ------------------------------------
+
+
+def _login_time(client: Client) -> float:
+    return client.session[LOGIN_AT_KEY]
+
+
+def _age_login(client: Client, *, seconds: float) -> None:
+    session = client.session
+    session[LOGIN_AT_KEY] = time.time() - seconds
+    session.save()
+
+
+def test_a_session_ends_at_its_absolute_lifetime_however_active() -> None:
+    client = _logged_in()
+    user_id = int(client.session["_auth_user_id"])
+    _age_login(client, seconds=settings.SESSION_ABSOLUTE_SECONDS + 1)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    login_page = client.get(response["Location"])
+    assert "最长时限" in login_page.content.decode()
+    assert client.get("/").status_code == 302  # still logged out
+    assert SecurityEvent.objects.filter(kind=Kind.LOGOUT, user_id=user_id).exists()
+
+
+def test_activity_does_not_move_the_login_time_and_a_young_session_goes_on() -> None:
+    client = _logged_in()
+    _age_login(client, seconds=settings.SESSION_ABSOLUTE_SECONDS - 60)
+    kept = _login_time(client)
+    for _ in range(2):
+        assert client.get("/").status_code == 200
+    assert _login_time(client) == kept
+
+
+def test_logging_in_again_starts_a_new_lifetime() -> None:
+    client = _logged_in()
+    _age_login(client, seconds=settings.SESSION_ABSOLUTE_SECONDS + 1)
+    assert client.get("/").status_code == 302
+    user = UserFactory()
+    client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    assert time.time() - _login_time(client) < 60
+    assert client.get("/").status_code == 200
+
+
+def test_a_session_from_before_the_login_time_was_kept_counts_from_now() -> None:
+    client = _logged_in()
+    session = client.session
+    del session[LOGIN_AT_KEY]
+    session.save()
+    assert client.get("/").status_code == 200
+    assert time.time() - _login_time(client) < 60
+
+
+def test_the_lifetime_is_a_setting(settings) -> None:
+    settings.SESSION_ABSOLUTE_SECONDS = 3600
+    client = _logged_in()
+    _age_login(client, seconds=3601)
+    assert client.get("/").status_code == 302

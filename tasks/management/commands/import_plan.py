@@ -11,11 +11,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from plans.importer.decode import DocumentError, decode_document
+from plans.importer.limits import Limits, check_upload
 from plans.importer.parse import parse_plan
 from plans.services import PlanImportError, plan_preview
 from tasks.services.plan_import import plan_import
@@ -62,18 +64,23 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
+        limits = Limits.from_settings(settings)
         try:
+            check_upload(path.stat().st_size, limits)  # never read a file over the limit
             data = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"无法读取文件 / cannot read {path}: {exc.strerror}") from exc
+        except DocumentError as exc:
+            raise CommandError(str(exc)) from exc
         try:
-            text = decode_document(data=data, filename=path.name)
+            text = decode_document(data=data, filename=path.name, limits=limits)
             parsed = parse_plan(
                 text=text,
                 title=options["title"],
                 region=options["region"],
                 doc_number=options["doc_number"],
                 issued_on=options["issued_on"],
+                limits=limits,
             )
         except DocumentError as exc:
             raise CommandError(str(exc)) from exc
