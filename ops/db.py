@@ -4,7 +4,7 @@ the triggers that keep rows append-only or frozen, and the beat schedules."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db import migrations, models
 
@@ -84,3 +84,31 @@ def periodic_task(
         apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=name).delete()
 
     return migrations.RunPython(forwards, backwards)
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows that are evidence: never updated or deleted in bulk either."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise TypeError(f"{self.model._meta.label} is append-only")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise TypeError(f"{self.model._meta.label} is append-only")
+
+
+class AppendOnlyModel(models.Model):
+    """A row written once and never changed (the timeline, the 督办 steps): the model refuses,
+    and on PostgreSQL a `postgres_trigger` refuses raw SQL and the admin too."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError(f"{self._meta.label} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError(f"{self._meta.label} is append-only")

@@ -9,8 +9,6 @@ Every step is a row of the append-only SupervisionStep (and an event on the time
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -19,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies import rules
 from agencies.models import Agency
-from ops.db import enum_check
+from ops.db import AppendOnlyModel, enum_check
 from plans.models import Plan
 from reports.models import ProgressReport
 from tasks.models import Task, WorkItem
@@ -222,15 +220,7 @@ class NoticeRecipient(models.Model):
         return self.state != RecipientState.CLOSED
 
 
-class StepQuerySet(models.QuerySet["SupervisionStep"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise TypeError("supervision steps are append-only")
-
-    def delete(self) -> NoReturn:  # type: ignore[override]
-        raise TypeError("supervision steps are append-only")
-
-
-class SupervisionStep(models.Model):
+class SupervisionStep(AppendOnlyModel):
     """Who did what to which recipient, when, from which state to which, with what text
     (and evidence, for 反馈). Append-only: the model refuses, and PostgreSQL too (0002)."""
 
@@ -259,8 +249,6 @@ class SupervisionStep(models.Model):
     evidence_name = models.CharField(_("原文件名"), max_length=255, blank=True)
     evidence_type = models.CharField(_("文件类型"), max_length=100, blank=True)
 
-    objects = StepQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("督办环节")
         verbose_name_plural = _("督办环节")
@@ -269,14 +257,6 @@ class SupervisionStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice} · {self.get_kind_display()}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise TypeError("supervision steps are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError("supervision steps are append-only")
 
     @property
     def from_label(self) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
 from django.db.models import ExpressionWrapper, Q
@@ -11,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies import rules
 from agencies.models import Agency, Side
-from ops.db import enum_check
+from ops.db import AppendOnlyModel, enum_check
 from plans.models import Plan, Section
 
 
@@ -296,15 +294,7 @@ class EventKind(models.TextChoices):
     SUPERVISION_URGED = "supervision_urged", _("督办催办")
 
 
-class EventQuerySet(models.QuerySet["Event"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise TypeError("events are append-only")
-
-    def delete(self) -> NoReturn:  # type: ignore[override]
-        raise TypeError("events are append-only")
-
-
-class Event(models.Model):
+class Event(AppendOnlyModel):
     """The append-only timeline: who, when, from what, to what, why.
 
     Never updated or deleted: the model refuses, and on PostgreSQL a trigger refuses too
@@ -367,8 +357,6 @@ class Event(models.Model):
     reason = models.TextField(_("原因"), blank=True)
     data = models.JSONField(_("详情"), default=dict, blank=True)
 
-    objects = EventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("事件")
         verbose_name_plural = _("事件")
@@ -381,14 +369,6 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.from_value}→{self.to_value}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise TypeError("events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError("events are append-only")
 
     # Statuses and extension states are stored as codes; the timeline shows their labels.
     @property
