@@ -23,20 +23,13 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from lxml import etree
 
+from ops.official_docx import BODY_FONT, HEADING_FONT, TITLE_FONT, east_asian_font, font_fallbacks
 from supervision.models import SupervisionNotice
 
 FONTS = Path(settings.BASE_DIR) / "static" / "fonts"
-TITLE_FONT = "方正小标宋简体"
-BODY_FONT = "仿宋_GB2312"
-HEADING_FONT = "黑体"
-FALLBACKS = {TITLE_FONT: "宋体", BODY_FONT: "仿宋", HEADING_FONT: "SimHei"}
 SIZE_1, SIZE_3, SIZE_4, SIZE_S4 = Pt(26), Pt(16), Pt(14), Pt(12)  # 一号 三号 四号 小四
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 LABEL_MM, VALUE_MM = 30, 126
 
 
@@ -112,9 +105,9 @@ def render_docx(sheet: Sheet) -> bytes:
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     normal = doc.styles["Normal"]
     normal.font.size = SIZE_S4
-    _fonts(normal.element, BODY_FONT)
+    east_asian_font(normal.element, BODY_FONT)
     normal.paragraph_format.space_before = normal.paragraph_format.space_after = Pt(0)
-    _font_fallbacks(doc)
+    font_fallbacks(doc)
     _line(doc, sheet.issuer, HEADING_FONT, SIZE_3, WD_ALIGN_PARAGRAPH.CENTER)
     _line(doc, sheet.title, TITLE_FONT, SIZE_1, WD_ALIGN_PARAGRAPH.CENTER, spacing=40)
     _line(doc, sheet.number, BODY_FONT, SIZE_3, WD_ALIGN_PARAGRAPH.CENTER)
@@ -130,31 +123,10 @@ def render_docx(sheet: Sheet) -> bytes:
     return buffer.getvalue()
 
 
-def _fonts(element: Any, font: str) -> None:
-    rpr = element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia"):
-        fonts.set(qn(attr), font)
-
-
-def _font_fallbacks(doc: Any) -> None:
-    """Name a substitute for each official font in word/fontTable.xml (w:altName)."""
-    part = next(p for p in doc.part.package.iter_parts() if p.partname == "/word/fontTable.xml")
-    root = etree.fromstring(part.blob)
-    for name, alt in FALLBACKS.items():
-        font = etree.SubElement(root, f"{{{W_NS}}}font", {f"{{{W_NS}}}name": name})
-        etree.SubElement(font, f"{{{W_NS}}}altName", {f"{{{W_NS}}}val": alt})
-        etree.SubElement(font, f"{{{W_NS}}}charset", {f"{{{W_NS}}}val": "86"})  # GB2312
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
 def _run(paragraph: Any, text: str, font: str, size: Pt) -> None:
     run = paragraph.add_run(text)
     run.font.size = size
-    _fonts(run._r, font)
+    east_asian_font(run._r, font)
 
 
 def _line(doc: Any, text: str, font: str, size: Pt, align: Any = None, *, spacing: int = 0) -> None:

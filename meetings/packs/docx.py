@@ -20,28 +20,29 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from lxml import etree
 
 from meetings.packs import labels
 from meetings.packs.ledger import ledger_summary, ledger_summary_headers, ledger_summary_note
+from ops.official_docx import (
+    BODY_FONT,
+    HEADING_FONT,
+    SUBHEADING_FONT,
+    TITLE_FONT,
+    east_asian_font,
+    font_fallbacks,
+)
 
-TITLE_FONT = "方正小标宋简体"
-BODY_FONT = "仿宋_GB2312"
-HEADING_FONT = "黑体"
-SUBHEADING_FONT = "楷体_GB2312"
 PAGE_NUMBER_FONT = "宋体"
-FALLBACKS = {TITLE_FONT: "宋体", BODY_FONT: "仿宋", SUBHEADING_FONT: "楷体", HEADING_FONT: "SimHei"}
 SIZE_2, SIZE_3, SIZE_4, SIZE_5 = Pt(22), Pt(16), Pt(14), Pt(10.5)  # 二号 三号 四号 五号
 # 序号 任务 牵头 配合 状态 进展 问题 下一步: 156 mm, the text width of an A4 page here.
 TASK_WIDTHS_MM = [9, 25, 16, 27, 13, 24, 21, 21]
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def render_docx(data: dict[str, Any]) -> bytes:
     doc = Document()
     _page_setup(doc)
     _styles(doc)
-    _font_fallbacks(doc)
+    font_fallbacks(doc)
     _cover(doc, data)
     headings = labels.numbered_headings(data)
     if "agenda" in headings:
@@ -99,39 +100,18 @@ def _page_setup(doc: Any) -> None:
 def _styles(doc: Any) -> None:
     normal = doc.styles["Normal"]
     normal.font.size = SIZE_3
-    _east_asian(normal.element, BODY_FONT)
+    east_asian_font(normal.element, BODY_FONT)
     fmt = normal.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(28)
     fmt.space_before = fmt.space_after = Pt(0)
 
 
-def _font_fallbacks(doc: Any) -> None:
-    """Name a substitute for each official font in word/fontTable.xml (w:altName)."""
-    part = next(p for p in doc.part.package.iter_parts() if p.partname == "/word/fontTable.xml")
-    root = etree.fromstring(part.blob)
-    for name, alt in FALLBACKS.items():
-        font = etree.SubElement(root, f"{{{W_NS}}}font", {f"{{{W_NS}}}name": name})
-        etree.SubElement(font, f"{{{W_NS}}}altName", {f"{{{W_NS}}}val": alt})
-        etree.SubElement(font, f"{{{W_NS}}}charset", {f"{{{W_NS}}}val": "86"})  # GB2312
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _east_asian(element: Any, font: str) -> None:
-    rpr = element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia"):
-        fonts.set(qn(attr), font)
-
-
 def _run(paragraph: Any, text: str, font: str, size: Pt, *, bold: bool = False) -> Any:
     run = paragraph.add_run(text)
     run.font.size = size
     run.font.bold = bold
-    _east_asian(run._r, font)
+    east_asian_font(run._r, font)
     return run
 
 
