@@ -1,6 +1,8 @@
 """Meeting packs, rendered in the background: one job gathers the data, one job per format
-renders it, and a sweep re-queues packs whose job was lost. Each claims its row by
-compare-and-set first, so a redelivered or duplicated message does nothing twice."""
+renders it, and a sweep (every minute) re-queues packs whose job died or whose message was
+lost. Each job holds its pack's or format's lease (an advisory lock) while it works and claims
+its row by compare-and-set, so a redelivered or duplicated message does nothing twice and a
+dead job's work is taken over at once."""
 
 from __future__ import annotations
 

@@ -41,3 +41,24 @@ def _unlock(name: str) -> None:
     except DatabaseError:
         # The session is gone (the database restarted or dropped us), and its locks with it.
         connection.close()
+
+
+def leases_held() -> bool:
+    """Whether a job's advisory lock tells a live holder from a dead one: on PostgreSQL a
+    worker's lock dies with its connection. SQLite (the embedded demo) has no such locks;
+    there a claim is judged by its age instead."""
+    return connection.vendor == "postgresql"
+
+
+def lease_free(name: str) -> bool:
+    """True when nobody holds the lock `name`: whoever took it (a job's lease) has finished
+    or died. Tried and released at once. Never ask about a lock this session holds itself:
+    advisory locks are re-entrant, so it would look free. False on SQLite, which cannot tell."""
+    if not leases_held():
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", [LOCK_NAMESPACE, name])
+        acquired = bool(cursor.fetchone()[0])
+    if acquired:
+        _unlock(name)
+    return acquired

@@ -54,6 +54,7 @@ class AgencyResolver:
     _by_name: dict[str, Agency] = field(default_factory=dict)
     _by_key: dict[str, Agency] = field(default_factory=dict)
     _key: VariantKey = field(default_factory=lambda: VariantKey(None, {}))
+    _pool: dict[str, Agency] | None = None
 
     @classmethod
     def for_region(cls, region: Region, *, candidates: list[str]) -> AgencyResolver:
@@ -90,9 +91,11 @@ class AgencyResolver:
 
     def suggestions(self, *, candidate: str, limit: int = 3) -> list[Agency]:
         """Agencies of the region (and NIPA) whose names look like an unknown name."""
-        pool = Agency.objects.filter(
-            region__in=self.region.lineage(), merged_into__isnull=True
-        ).only("id", "name")
-        names = {a.name: a for a in pool}
-        close = difflib.get_close_matches(candidate, list(names), n=limit, cutoff=0.5)
-        return [names[n] for n in close]
+        if self._pool is None:
+            # Read once per resolver: a preview asks for every unknown name of the plan.
+            pool = Agency.objects.filter(
+                region__in=self.region.lineage(), merged_into__isnull=True
+            ).only("id", "name", "needs_review")
+            self._pool = {a.name: a for a in pool}
+        close = difflib.get_close_matches(candidate, list(self._pool), n=limit, cutoff=0.5)
+        return [self._pool[n] for n in close]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from ops.admin_bases import AppendOnlyAdmin
-from tasks.models import Event, Responsibility, Task, WorkItem
+from tasks.models import Event, PlanImportJob, Responsibility, Task, WorkItem
 
 
 class ResponsibilityInline(admin.TabularInline):
@@ -37,3 +37,18 @@ class EventAdmin(AppendOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["reason", "task__title"]
     list_select_related = ["actor", "plan", "task"]
+
+
+@admin.register(PlanImportJob)
+class PlanImportJobAdmin(admin.ModelAdmin):
+    """Read-only: the rows are written by the import page and its jobs."""
+
+    list_display = ["pk", "filename", "requested_by", "state", "progress", "created_at", "plan"]
+    list_filter = ["state"]
+    exclude = ["document", "text", "parsed"]  # up to 10 MB each: not for a form
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -385,3 +385,73 @@ def _value_label(value: str) -> str:
         if value in choices.values:
             return str(choices(value).label)
     return value
+
+
+class PlanImportState(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    PARSING = "parsing", _("识别中")
+    PARSED = "parsed", _("待确认")
+    IMPORTING = "importing", _("导入中")
+    DONE = "done", _("已导入")
+    FAILED = "failed", _("失败")
+
+
+class PlanImportJob(models.Model):
+    """A document too large to be parsed by a web worker (over IMPORT_INLINE_MAX_BYTES):
+    kept here while background jobs parse it for the preview and, once confirmed, import it.
+    Writes only through tasks/services/plan_import_jobs.py."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # The upload as sent (at most IMPORT_MAX_UPLOAD_BYTES): in the database, so it commits
+    # with the row and any worker can read it. Empty for pasted text.
+    document = models.BinaryField(_("文件"), null=True, blank=True)
+    filename = models.CharField(_("文件名"), max_length=255, blank=True)
+    # The pasted text; for an upload, the text the parse job decoded from it.
+    text = models.TextField(_("文本"), blank=True, editable=False)
+    # The form's overrides: they win over what the parser finds.
+    title = models.CharField(_("标题"), max_length=300, blank=True)
+    doc_number = models.CharField(_("文号"), max_length=64, blank=True)
+    issued_on = models.DateField(_("成文日期"), null=True, blank=True)
+    region = models.CharField(_("地区"), max_length=100, blank=True)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=PlanImportState.choices, default=PlanImportState.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("进度(%)"), default=0)
+    step = models.CharField(_("当前步骤"), max_length=100, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    # What the parser made of it, for the preview (ParsedPlan as JSON).
+    parsed = models.JSONField(_("识别结果"), null=True, blank=True, editable=False)
+    # The coordinator's choice for each unknown name, by its index in the preview.
+    name_choices = models.JSONField(_("单位对应"), default=dict, blank=True)
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name=_("方案"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # Set by the job holding the row (its claim's token); cleared when the import is queued.
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("方案导入任务")
+        verbose_name_plural = _("方案导入任务")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            enum_check(field="state", choices=PlanImportState, name="plan_import_state_valid"),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="plan_import_progress_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "created_at"], name="plan_import_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.filename or _('粘贴文本')} ({self.get_state_display()})"

@@ -11,5 +11,6 @@ app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="plan_list"),
     path("import/", plan_views.plan_import_page, name="plan_import"),
+    path("import/<int:pk>/", plan_views.plan_import_job_page, name="plan_import_job"),
     path("<int:pk>/", plan_views.plan_detail, name="plan_detail"),
 ]

@@ -108,6 +108,24 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# PostgreSQL checks every this many seconds, while it runs a query, that the client is still
+# there: a worker killed mid-query has its query cancelled and its locks (its job's lease)
+# freed within seconds, not when the query would have ended. Needs PostgreSQL 14 or later;
+# 0 turns it off (an older server refuses connections that ask for it).
+DATABASE_CLIENT_CHECK_SECONDS = env.int("DATABASE_CLIENT_CHECK_SECONDS", default=10)
+
+
+def dead_client_check(database: dict) -> dict:
+    """`database` (a DATABASES entry) with PostgreSQL told to notice a dead client."""
+    if database["ENGINE"] == "django.db.backends.postgresql" and DATABASE_CLIENT_CHECK_SECONDS:
+        options = database.setdefault("OPTIONS", {})
+        interval = DATABASE_CLIENT_CHECK_SECONDS * 1000  # milliseconds
+        setting = f"-c client_connection_check_interval={interval}"
+        options["options"] = f"{options.get('options', '')} {setting}".strip()
+    return database
+
+
+dead_client_check(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Dashboards may read from a replica (config/db_router.py); with none configured, no change.
 DATABASE_ROUTERS = ["ops.db_router.ReplicaRouter"]
@@ -215,6 +233,9 @@ IMPORT_MAX_DOCX_MEMBERS = env.int("IMPORT_MAX_DOCX_MEMBERS", default=200)
 IMPORT_MAX_PARAGRAPHS = env.int("IMPORT_MAX_PARAGRAPHS", default=20_000)
 IMPORT_MAX_LINE_CHARS = env.int("IMPORT_MAX_LINE_CHARS", default=20_000)
 IMPORT_MAX_TASKS = env.int("IMPORT_MAX_TASKS", default=2_000)
+# A document larger than this (bytes of the upload or the pasted text) is parsed by a
+# background job with progress, never by a web worker: a web request parses at most this much.
+IMPORT_INLINE_MAX_BYTES = env.int("IMPORT_INLINE_MAX_BYTES", default=512 * 1024)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 # SMTP: the usual Django settings, from the environment.
@@ -253,8 +274,15 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ACKS_LATE = False  # set per job, on those that are idempotent
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A job whose worker died is found by its lease (a PostgreSQL advisory lock, freed with the
+# dead worker's connection) and queued again within a minute or two (ops/runner.py); the
+# broker's own redelivery after the visibility timeout is only the backstop, sized to the
+# longest a job may run (the hard time limit) plus a margin.
+JOB_RECOVERY_EVERY_MINUTES = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60),
+    "visibility_timeout": env.int(
+        "CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60
+    ),
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
 }

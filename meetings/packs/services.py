@@ -5,6 +5,11 @@ commit; the job calls `pack_build`, which claims the row by compare-and-set so a
 redelivered job never builds it twice, gathers the data once and queues one job per format
 (`pack_part_render`, each claiming its PackPart row): with two workers the DOCX and XLSX are
 made while the PDF is laid out. Progress is kept on the pack row for the page.
+
+Each job holds a lease while it works: the advisory lock `pack:<id>` or `pack:<id>:<format>`,
+freed by PostgreSQL with a dead worker's connection. A job that finds the lease taken leaves
+the work to the live job; one that gets it may take over a row left running (its job is dead),
+and `packs_resume` queues again what a dead job left, within a minute.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from meetings.packs.content import pack_content_gather
 from meetings.packs.docx import render_docx
 from meetings.packs.pdf import render_pdf
 from meetings.packs.xlsx import render_xlsx
+from ops.locks import advisory_lock, lease_free, leases_held
+from ops.models import OutboxMessage
 from ops.outbox import outbox_enqueue, outbox_enqueue_many
 from ops.retry import TRANSIENT_DB_ERRORS
 from plans.models import Plan
@@ -42,8 +49,11 @@ RENDERERS: dict[str, Callable[[dict[str, Any]], bytes]] = {
     PackFormat.PDF: render_pdf,
     PackFormat.XLSX: render_xlsx,
 }
-# A build that has not moved for this long lost its worker: another job may take it over.
+# On SQLite (the demo, no advisory locks) a build that has not moved for this long lost its
+# worker: another job may take it over. On PostgreSQL the job's lease says so at once.
 STALE_AFTER = dt.timedelta(minutes=15)
+# A pack or format still waiting this long after it was queued lost its message: queued again.
+RESUME_AFTER = dt.timedelta(minutes=2)
 
 
 def pack_data_for(*, plan: Plan, meeting: Meeting | None = None) -> dict[str, Any]:
@@ -109,24 +119,46 @@ def _pack_event(pack: MeetingPack, *, kind: str) -> None:
 
 def pack_build(*, pack_id: int) -> bool:
     """Gather the pack's data once and hand each format to a job of its own; False when
-    another job has the pack (or it is already built)."""
+    another job has the pack (or it is already built).
+
+    The job holds the pack's lease (an advisory lock) while it works: a second live job is
+    turned away by the lock, and a pack left running by a dead job (its lock freed with its
+    connection) is taken over at once."""
+    with advisory_lock(f"pack:{pack_id}") as leased:
+        return leased and _pack_build(pack_id=pack_id)
+
+
+def _claimable(*, now: dt.datetime) -> Q:
+    """Rows a job holding their lease may claim: waiting ones, and running ones whose job is
+    dead. On PostgreSQL we hold the lease, so a running row's job is dead; SQLite (the demo)
+    cannot tell and waits for the claim to go stale."""
+    running = Q(state=PackState.RUNNING)
+    if not leases_held():
+        running &= Q(started_at__lt=now - STALE_AFTER)
+    return Q(state=PackState.PENDING) | running
+
+
+def _pack_build(*, pack_id: int) -> bool:
     now = timezone.now()
-    claimable = Q(state=PackState.PENDING) | Q(
-        state=PackState.RUNNING, started_at__lt=now - STALE_AFTER
-    )
-    claimed = MeetingPack.objects.filter(claimable, pk=pack_id).update(
-        state=PackState.RUNNING, started_at=now, progress=0, error=""
+    # A running pack with formats has been gathered (its formats are committed together with
+    # the end of the gathering): a duplicate message must not gather it again.
+    gathered = Exists(PackPart.objects.filter(pack_id=OuterRef("pk")))
+    claimed = (
+        MeetingPack.objects.filter(_claimable(now=now), pk=pack_id)
+        .exclude(gathered)
+        .update(state=PackState.RUNNING, started_at=now, progress=0, error="")
     )
     if not claimed:
         return False
+    # The claim's time is its token: a job whose claim was taken over writes nothing.
+    mine = MeetingPack.objects.filter(pk=pack_id, state=PackState.RUNNING, started_at=now)
     pack = MeetingPack.objects.select_related("plan", "meeting").get(pk=pack_id)
     try:
         _progress(pack_id, 5, _("汇总数据"))
         data = pack_data_for(plan=pack.plan, meeting=pack.meeting)
         with transaction.atomic():
-            MeetingPack.objects.filter(pk=pack_id).update(
-                data=data, progress=10, step=_("生成文件")
-            )
+            if not mine.update(data=data, progress=10, step=_("生成文件")):
+                return False
             # A taken-over pack keeps the formats already made; only the rest are queued.
             PackPart.objects.bulk_create(
                 [PackPart(pack_id=pack_id, format=fmt) for fmt in pack.formats],
@@ -139,7 +171,7 @@ def pack_build(*, pack_id: int) -> bool:
             )
     except TRANSIENT_DB_ERRORS:
         # The database went away: put the pack back in the queue for the job's retry.
-        MeetingPack.objects.filter(pk=pack_id).update(state=PackState.PENDING)
+        mine.update(state=PackState.PENDING)
         raise
     except Exception as exc:
         _fail(pack_id, exc)
@@ -150,17 +182,21 @@ def pack_build(*, pack_id: int) -> bool:
 def pack_part_render(*, pack_id: int, fmt: str) -> bool:
     """Render one format of a pack from its gathered data; False when another job has it.
 
-    The claim is one UPDATE of the PackPart row (the pack's state is checked by EXISTS, so
-    PostgreSQL re-checks the row's own state after waiting for a lock held by a twin job);
-    its time is the claim's token: every later write of this job names it, so a job whose
-    claim was taken over (stale after STALE_AFTER) changes nothing."""
+    The job holds the format's lease (an advisory lock) from before its claim to its end: a
+    live twin is turned away by the lock, and a part left running by a dead job is taken over
+    at once. The claim is one UPDATE of the PackPart row (the pack's state is checked by
+    EXISTS, so PostgreSQL re-checks the row's own state after waiting for a lock held by a
+    twin job); its time is the claim's token: every later write of this job names it, so a
+    job whose claim was taken over (its connection, and so its lease, lost) changes nothing."""
+    with advisory_lock(f"pack:{pack_id}:{fmt}") as leased:
+        return leased and _pack_part_render(pack_id=pack_id, fmt=fmt)
+
+
+def _pack_part_render(*, pack_id: int, fmt: str) -> bool:
     now = timezone.now()
-    claimable = Q(state=PackState.PENDING) | Q(
-        state=PackState.RUNNING, started_at__lt=now - STALE_AFTER
-    )
     running_pack = MeetingPack.objects.filter(pk=OuterRef("pack_id"), state=PackState.RUNNING)
     claimed = (
-        PackPart.objects.filter(claimable, pack_id=pack_id, format=fmt)
+        PackPart.objects.filter(_claimable(now=now), pack_id=pack_id, format=fmt)
         .filter(Exists(running_pack))
         .update(state=PackState.RUNNING, started_at=now)
     )
@@ -226,27 +262,38 @@ def _fail(pack_id: int, exc: Exception) -> None:
 
 
 def packs_resume(*, as_of: dt.date) -> dict[str, int]:
-    """Queue again what a lost or exhausted job left behind (the beat runs this every five
-    minutes): packs whose gathering has not moved for STALE_AFTER, and formats of running
-    packs that are still waiting or stuck after that long. The jobs' own claims make a
-    second copy harmless."""
-    stale = timezone.now() - STALE_AFTER
-    packs = list(
-        MeetingPack.objects.filter(
-            Q(state=PackState.PENDING, created_at__lt=stale)
-            | Q(state=PackState.RUNNING, started_at__lt=stale, parts__isnull=True)
+    """Queue again what a dead or exhausted job left behind (the beat runs this every minute):
+    packs and formats still running whose lease is free (their job died: PostgreSQL freed its
+    lock with its connection; on SQLite, running for STALE_AFTER), and those still waiting
+    after RESUME_AFTER (their message was lost). The jobs' own claims make a second copy
+    harmless; one queued in the last RESUME_AFTER (and after the claim) is not queued again,
+    so a long queue is not flooded with copies."""
+    now = timezone.now()
+    waited = now - RESUME_AFTER
+    packs = [
+        (pk, started)
+        for pk, state, started in MeetingPack.objects.filter(
+            Q(state=PackState.PENDING, created_at__lt=waited)
+            | Q(state=PackState.RUNNING, parts__isnull=True)
         )
-        .values_list("pk", flat=True)
+        .values_list("pk", "state", "started_at")
         .distinct()
-    )
-    parts = list(
-        PackPart.objects.filter(pack__state=PackState.RUNNING)
+        if state == PackState.PENDING or _lease_lost(f"pack:{pk}", started, now=now)
+    ]
+    parts = [
+        (pk, fmt, started)
+        for pk, fmt, state, started in PackPart.objects.filter(pack__state=PackState.RUNNING)
         .filter(
-            Q(state=PackState.PENDING, pack__started_at__lt=stale)
-            | Q(state=PackState.RUNNING, started_at__lt=stale)
+            Q(state=PackState.PENDING, pack__started_at__lt=waited) | Q(state=PackState.RUNNING)
         )
-        .values_list("pack_id", "format")
-    )
+        .values_list("pack_id", "format", "state", "started_at")
+        if state == PackState.PENDING or _lease_lost(f"pack:{pk}:{fmt}", started, now=now)
+    ]
+    queued = _queued_since(waited) if packs or parts else {}
+    packs = [pk for pk, started in packs if not _queued(queued, ("build", pk), started)]
+    parts = [
+        (pk, fmt) for pk, fmt, started in parts if not _queued(queued, ("render", pk, fmt), started)
+    ]
     with transaction.atomic():
         outbox_enqueue_many(
             task_name="meetings.pack_build",
@@ -257,6 +304,35 @@ def packs_resume(*, as_of: dt.date) -> dict[str, int]:
             kwargs_list=[{"pack_id": pk, "fmt": fmt} for pk, fmt in parts],
         )
     return {"packs": len(packs), "formats": len(parts)}
+
+
+def _lease_lost(name: str, started: dt.datetime | None, *, now: dt.datetime) -> bool:
+    if leases_held():
+        return lease_free(name)
+    return started is None or started < now - STALE_AFTER
+
+
+def _queued_since(since: dt.datetime) -> dict[tuple[Any, ...], dt.datetime]:
+    """The pack jobs queued since `since`: their key and the latest time each was queued."""
+    latest: dict[tuple[Any, ...], dt.datetime] = {}
+    messages = OutboxMessage.objects.filter(
+        created_at__gte=since, task_name__in=["meetings.pack_build", "meetings.pack_render"]
+    ).values_list("task_name", "kwargs", "created_at")
+    for task_name, kwargs, created in messages:
+        if task_name == "meetings.pack_build":
+            key: tuple[Any, ...] = ("build", kwargs.get("pack_id"))
+        else:
+            key = ("render", kwargs.get("pack_id"), kwargs.get("fmt"))
+        latest[key] = max(created, latest.get(key, created))
+    return latest
+
+
+def _queued(
+    queued: dict[tuple[Any, ...], dt.datetime], key: tuple[Any, ...], claimed: dt.datetime | None
+) -> bool:
+    """Queued lately, and after the dead job's claim (the message that job took is older)."""
+    at = queued.get(key)
+    return at is not None and (claimed is None or at > claimed)
 
 
 def _progress(pack_id: int, percent: int, step: str) -> None:

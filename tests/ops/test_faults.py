@@ -18,16 +18,17 @@ from dashboards import jobs
 from dashboards.models import Rollup
 from dashboards.rollups import rollup_build
 from notifications.models import Notification
+from ops.locks import lease_free
 from ops.models import JobRun, OutboxMessage, Outcome
 from ops.outbox import outbox_relay
+from ops.runner import WORKER_LOST
 from reports.services import report_submit
-from tests.ops.worker import RedisServer, Worker, use_broker, wait_for
+from tests.ops.worker import RedisServer, Worker, start_beat, use_broker, wait_for
 
 # serialized_rollback: migration data (content types, the beat schedules) survives the flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 BROKER = "redis://127.0.0.1:6379/13"  # a database of its own, emptied around each test
 AS_OF = dt.date(2025, 8, 1)
-VISIBILITY_TIMEOUT = 3  # seconds: tests.ops.worker sets it for the worker
 
 
 @pytest.fixture
@@ -121,11 +122,15 @@ def rollup_world(world):
     return _snapshot()
 
 
-def test_a_worker_killed_mid_rollup_runs_it_again_and_the_rows_are_identical(
-    rollup_world, broker, worker_log
+def test_a_worker_killed_mid_rollup_runs_it_again_within_two_minutes_and_the_rows_are_identical(
+    rollup_world, broker, worker_log, tmp_path
 ) -> None:
+    """The broker would hand the job out again only after an hour (its visibility timeout):
+    the run comes back within two minutes because the recovery sweep (beat, every minute)
+    finds the dead run's lease free and queues it again."""
     expected = rollup_world
-    worker = Worker(broker_url=broker, log=worker_log)
+    worker = Worker(broker_url=broker, log=worker_log, visibility_timeout=3600)
+    beat = worker.beat(log=tmp_path / "beat.log")
     worker.start()
     try:
         with _admin_connection() as conn:
@@ -133,24 +138,36 @@ def test_a_worker_killed_mid_rollup_runs_it_again_and_the_rows_are_identical(
             conn.execute("LOCK TABLE dashboards_rollup IN EXCLUSIVE MODE")  # hold the job mid-way
             jobs.rollup.delay(as_of=AS_OF.isoformat())
             wait_for(lambda: _blocked_on_rollup(), what="the rollup to reach its writes")
+            assert not lease_free("job:rollup")  # the live job holds its lease
             worker.kill()
+            # PostgreSQL notices the dead client while its query still waits for our lock,
+            # and frees the lease with its session.
+            wait_for(lambda: lease_free("job:rollup"), timeout=30, what="the lease to be freed")
             conn.rollback()
-        assert JobRun.objects.get(job="rollup").outcome == Outcome.RUNNING  # died mid-run
-        # A message taken but never acknowledged is handed out again once it has been
-        # invisible for the visibility timeout (3 s here, 2 h in production): a worker that
-        # starts after that restores it at once.
-        time.sleep(VISIBILITY_TIMEOUT + 1)
+        lost = JobRun.objects.get(job="rollup")
+        assert lost.outcome == Outcome.RUNNING  # died mid-run, its row says running
         worker.start()
+        started = time.monotonic()
+        start_beat(beat)
         wait_for(
             lambda: JobRun.objects.filter(job="rollup", outcome=Outcome.SUCCEEDED).exists(),
-            timeout=90,
+            timeout=120,
             what="the rollup to run again",
         )
+        assert time.monotonic() - started < 120
     finally:
+        beat.stop()
         worker.stop()
     assert _snapshot() == expected
-    outcomes = sorted(JobRun.objects.values_list("outcome", flat=True))
-    assert outcomes == [Outcome.ABANDONED, Outcome.SUCCEEDED]
+    lost.refresh_from_db()
+    assert lost.outcome == Outcome.FAILED and lost.error == WORKER_LOST
+    outcomes = sorted(JobRun.objects.filter(job="rollup").values_list("outcome", flat=True))
+    assert outcomes == [Outcome.FAILED, Outcome.SUCCEEDED]
+    # It was the sweep that queued it again, for the same date, once.
+    recovered = JobRun.objects.filter(job="jobs_recover", counts__requeued=1)
+    assert recovered.count() == 1
+    queued = OutboxMessage.objects.filter(task_name="dashboards.rollup")
+    assert [m.kwargs for m in queued] == [{"as_of": AS_OF.isoformat()}]
 
 
 def test_a_job_whose_database_connection_drops_retries_and_finishes(

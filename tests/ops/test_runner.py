@@ -1,4 +1,5 @@
-"""Running a job: logged for the admins, never two at once, `run_job` prints one JSON object."""
+"""Running a job: logged for the admins, never two at once, `run_job` prints one JSON object;
+a run whose worker died is found by its free lease and queued again."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from ops.locks import LOCK_NAMESPACE
-from ops.models import JobRun, Outcome
-from ops.runner import JOBS, job_names, job_run
+from ops.models import JobRun, OutboxMessage, Outcome
+from ops.runner import JOBS, MAX_RECOVERIES, WORKER_LOST, job_names, job_run, jobs_recover
 from tests.notifications.test_reminders import setup  # noqa: F401 - the reminders fixture
 
 AS_OF = "2025-09-23"
@@ -92,8 +93,65 @@ def test_a_failed_run_is_logged_with_its_error(setup, monkeypatch) -> None:  # n
     assert run.outcome == Outcome.FAILED and "bad data in period 7" in run.error
 
 
-def test_a_run_left_running_by_a_dead_process_is_marked_abandoned(setup) -> None:  # noqa: F811
+def test_a_run_left_running_by_a_dead_process_is_marked_failed_and_its_date_run_again(
+    setup,  # noqa: F811
+) -> None:
     dead = JobRun.objects.create(job="rollup", as_of=dt.date(2025, 9, 22))
     job_run(name="rollup", as_of=dt.date(2025, 9, 23))
     dead.refresh_from_db()
-    assert dead.outcome == Outcome.ABANDONED
+    assert dead.outcome == Outcome.FAILED and dead.finished_at is not None
+    assert dead.error == WORKER_LOST
+    # The lost run was for another date: that date is queued again, once.
+    queued = OutboxMessage.objects.get()
+    assert (queued.task_name, queued.kwargs) == ("dashboards.rollup", {"as_of": "2025-09-22"})
+
+
+def test_a_lost_run_of_the_same_date_is_not_queued_again(setup) -> None:  # noqa: F811
+    dead = JobRun.objects.create(job="rollup", as_of=dt.date(2025, 9, 23))
+    job_run(name="rollup", as_of=dt.date(2025, 9, 23))  # this run does its work
+    dead.refresh_from_db()
+    assert dead.outcome == Outcome.FAILED and not OutboxMessage.objects.exists()
+
+
+def test_recovery_leaves_a_run_whose_worker_is_alive(db) -> None:
+    live = JobRun.objects.create(job="rollup", as_of=dt.date(2025, 9, 23))
+    with lock_held_elsewhere("rollup"):  # its worker holds the job's lease
+        assert jobs_recover(as_of=dt.date(2025, 9, 23))["live"] == 1
+    live.refresh_from_db()
+    assert live.outcome == Outcome.RUNNING and live.finished_at is None
+    assert not OutboxMessage.objects.exists()
+
+
+def test_recovery_queues_a_run_whose_worker_died_once(db) -> None:
+    dead = JobRun.objects.create(job="reminders", as_of=dt.date(2025, 9, 22))
+    counts = jobs_recover(as_of=dt.date(2025, 9, 23))
+    assert counts == {"running": 1, "live": 0, "requeued": 1, "given_up": 0}
+    dead.refresh_from_db()
+    assert dead.outcome == Outcome.FAILED and dead.error == WORKER_LOST and dead.finished_at
+    queued = OutboxMessage.objects.get()
+    assert (queued.task_name, queued.kwargs) == (
+        "notifications.reminders",
+        {"as_of": "2025-09-22"},
+    )
+    assert jobs_recover(as_of=dt.date(2025, 9, 23))["requeued"] == 0  # once
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_recovery_never_takes_its_own_run_for_a_lost_one(db) -> None:
+    # Its own lock is held by its own session, which would find it free (re-entrant).
+    result = job_run(name="jobs_recover", as_of=dt.date(2025, 9, 23))
+    assert result.outcome == Outcome.SUCCEEDED and result.counts["running"] == 0
+    assert JobRun.objects.get().outcome == Outcome.SUCCEEDED
+    assert not OutboxMessage.objects.exists()
+
+
+def test_a_run_whose_worker_keeps_dying_is_given_up_after_a_few_tries(db) -> None:
+    day = dt.date(2025, 9, 22)
+    for _ in range(MAX_RECOVERIES):
+        JobRun.objects.create(job="rollup", as_of=day)
+        assert jobs_recover(as_of=day)["requeued"] == 1
+    last = JobRun.objects.create(job="rollup", as_of=day)
+    assert jobs_recover(as_of=day)["given_up"] == 1
+    last.refresh_from_db()
+    assert last.outcome == Outcome.FAILED and "not queued again" in last.error
+    assert OutboxMessage.objects.count() == MAX_RECOVERIES

@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from celery import current_app
 from django.conf import settings
@@ -86,24 +87,48 @@ class RedisServer:
 
 
 class Worker:
-    """`celery -A config worker` against the test database and a given broker."""
+    """`celery -A config worker` against the test database and a given broker.
 
-    def __init__(self, *, broker_url: str, log: Path, concurrency: int = 1) -> None:
+    As in production, a message a dead worker had taken comes back from the broker only after
+    the visibility timeout (an hour here, so a test sees only what the recovery sweeps do),
+    and PostgreSQL checks during a query that the worker is still there (every second here;
+    the production settings ask for it every ten)."""
+
+    def __init__(
+        self,
+        *,
+        broker_url: str,
+        log: Path,
+        concurrency: int = 1,
+        visibility_timeout: int = 3600,
+        dead_client_check_ms: int = 1000,
+    ) -> None:
         self.broker_url, self.log, self.concurrency = broker_url, log, concurrency
+        self.visibility_timeout, self.dead_client_check_ms = (
+            visibility_timeout,
+            dead_client_check_ms,
+        )
         self.process: subprocess.Popen[bytes] | None = None
 
     def env(self) -> dict[str, str]:
         db = settings.DATABASES["default"]
+        check = quote(f"-c client_connection_check_interval={self.dead_client_check_ms}")
         return {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}",
+            f"{db['PORT'] or 5432}/{db['NAME']}?options={check}",
             "REDIS_URL": self.broker_url,
             "CELERY_TASK_ALWAYS_EAGER": "false",
             # Unacknowledged messages of a dead worker come back after this many seconds.
-            "CELERY_VISIBILITY_TIMEOUT": "3",
+            "CELERY_VISIBILITY_TIMEOUT": str(self.visibility_timeout),
         }
+
+    def beat(self, *, log: Path) -> Process:
+        """A `celery beat` for this worker's broker and database: it runs the schedules the
+        migrations made (the recovery sweeps every minute). Start it with `start_beat`."""
+        argv = [sys.executable, "-m", "celery", "-A", "config", "beat", "--max-interval", "1"]
+        return Process([*argv, "-l", "INFO"], env=self.env(), log=log)
 
     def start(self) -> None:
         ready_before = self.log.read_bytes().count(b" ready.") if self.log.exists() else 0
@@ -186,3 +211,7 @@ class Process:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(10)
+
+
+def start_beat(beat: Process) -> None:
+    beat.start(lambda: b"beat: Starting" in beat.log.read_bytes(), what="beat")
