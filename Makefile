@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-lock
 
-.PHONY: backup restore setup demo test e2e security-scan bench lint format migrations-check messages clean
+.PHONY: backup restore setup demo test e2e faults security-scan bench lint format migrations-check messages clean
 
 # Rebuilt only when the lock file changes, so `make setup` is cheap to run again.
 $(STAMP): requirements.lock
@@ -30,6 +30,13 @@ test: setup
 # test-results/e2e/.
 e2e: setup
 	$(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+# The fault suite (docs/faults.md): its own PostgreSQL cluster and Redis on spare loopback
+# ports, gunicorn, a worker and beat on production settings; Redis stopped, the worker killed,
+# PostgreSQL restarted, load, bad inputs, schemathesis, backup and restore. Writes
+# test-results/faults.json. One fault: $(BIN)/python -m faults --only redis_down
+faults: setup
+	$(BIN)/python -m faults $(FAULTS_ARGS)
 
 # bandit over the application; each finding kept is reviewed in place (# nosec and why).
 security-scan: setup

@@ -33,3 +33,5 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "config.errors.server_error"

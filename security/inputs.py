@@ -8,9 +8,11 @@ format under /api/, as a plain page elsewhere, in the request's language. Tab, n
 carriage return are allowed in a posted form or JSON body, where multi-line text lives; in
 the URL (query parameters, path) they are refused too.
 
-Integers are checked where they are read: the API's id filters (agencies/filters.py) ignore
-ids outside the database's bigint range like any other id they cannot read, and path ids
-beyond it find nothing (404): Django answers an out-of-range lookup without a query.
+A number written in a query parameter (an id, a filter, a page, a page size) that no column
+of the database can hold (beyond bigint) is refused the same way, with a 400 naming the
+parameter: only the free-text search boxes (`q`, `search`) may hold any digits. In posted
+forms and JSON bodies the forms and serializers check numbers against their fields' ranges,
+and path ids beyond the range find nothing (404): Django answers such a lookup without a query.
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 # text pasted from Word or a PDF carries (multi-line text keeps them; splitlines breaks there).
 _CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# An integer as a query parameter writes it (sign and leading zeros aside).
+_INTEGER = re.compile(r"[+-]?0*([0-9]+)")
+BIGINT_MAX = 2**63 - 1
+# Parameters where a person types words (and may type a long number, a document's serial).
+FREE_TEXT_PARAMETERS = frozenset({"q", "search"})
 API_PREFIX = "/api/"
 
 
@@ -91,15 +98,31 @@ def control_character_field(request: HttpRequest) -> str | None:
     return None
 
 
+def out_of_range_parameter(request: HttpRequest) -> str | None:
+    """The first query parameter holding an integer beyond the database's range, else None."""
+    for name, values in request.GET.lists():
+        if name in FREE_TEXT_PARAMETERS:
+            continue
+        for value in values:
+            match = _INTEGER.fullmatch(value.strip())
+            # More than 19 digits is beyond bigint whatever they are: no int() of a long text.
+            if match and (len(match[1]) > 19 or int(match[1]) > BIGINT_MAX):
+                return name
+    return None
+
+
 def _shown(field: str) -> str:
     """The field's name as it can be printed: its own control characters written out."""
     return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", field)[:80]
 
 
-def _refusal(request: HttpRequest, field: str) -> HttpResponse:
-    message = _("“%(field)s”中含有不允许的控制字符(如空字符 NUL),请删除后重试。") % {
-        "field": _shown(field)
-    }
+def _refusal(request: HttpRequest, field: str, *, number: bool = False) -> HttpResponse:
+    if number:
+        message = _("“%(field)s”的数值超出范围,请检查后重试。") % {"field": _shown(field)}
+    else:
+        message = _("“%(field)s”中含有不允许的控制字符(如空字符 NUL),请删除后重试。") % {
+            "field": _shown(field)
+        }
     if request.path_info.startswith(API_PREFIX):
         error = {"code": "invalid", "message": message, "fields": {_shown(field): [message]}}
         return JsonResponse({"error": error}, status=400, json_dumps_params={"ensure_ascii": False})
@@ -107,7 +130,8 @@ def _refusal(request: HttpRequest, field: str) -> HttpResponse:
 
 
 class InputCheckMiddleware:
-    """Refuses, before any view, a request whose text holds a control character."""
+    """Refuses, before any view, a request whose text holds a control character or whose
+    query holds a number beyond the database's range."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -116,4 +140,7 @@ class InputCheckMiddleware:
         field = control_character_field(request)
         if field is not None:
             return _refusal(request, field)
+        field = out_of_range_parameter(request)
+        if field is not None:
+            return _refusal(request, field, number=True)
         return self.get_response(request)

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -77,8 +77,13 @@ def agency_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已核实“%(name)s”。") % {"name": agency.name})
     back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)  # confirmed from the list: back to the same filtered page
+    # Only a path of this site: anything else (a name, another host) goes to the agency.
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):
+        # Confirmed from the list: back to the same filtered page. A URL, never a view name:
+        # redirect() would try to resolve any other text and fail.
+        return HttpResponseRedirect(back)
     return redirect("administration:agency_detail", pk=agency.pk)
 
 

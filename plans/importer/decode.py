@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import PurePath
 from typing import Any
 
@@ -110,11 +111,23 @@ def decode_document(*, data: bytes, filename: str, limits: Limits | None = None)
     return text
 
 
+# Errors whose text says what is wrong with the file (the archive's or the XML's own words);
+# any other error python-docx raises on a damaged package (an AttributeError deep in its part
+# graph, a TypeError on a missing attribute) says nothing to the user.
+_TELLING = (zipfile.BadZipFile, zlib.error, XMLSyntaxError, EOFError, NotImplementedError)
+
+
 def _unreadable(exc: Exception) -> DocumentError:
     if isinstance(exc, XMLSyntaxError) and "huge" in str(exc).lower():
         return DocumentError(
             "无法读取该 .docx 文件：其中一段文字过长（IMPORT_MAX_LINE_CHARS）",
             "the .docx file cannot be read: one run of text is too long (IMPORT_MAX_LINE_CHARS)",
+        )
+    if not isinstance(exc, _TELLING):
+        return DocumentError(
+            "无法读取该 .docx 文件（文件结构不完整或已损坏），请用 Word 打开后另存为 .docx 再导入",
+            "the .docx file cannot be read (its structure is incomplete or damaged): open it "
+            "in Word, save it as .docx again and import that",
         )
     reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
     return DocumentError(
@@ -144,8 +157,9 @@ def _check_package(data: bytes, limits: Limits) -> None:
             check_docx_xml(body, list(xml.values()), limits)
     except DocumentError:
         raise
-    # A damaged, truncated or encrypted archive, or one compressed by an unknown method.
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError) as exc:
+    # A damaged, truncated or encrypted archive, one compressed by an unknown method, or a
+    # member whose compressed data is corrupt (zlib's own error, not an OSError).
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError) as exc:
         raise _unreadable(exc) from exc
     except NotImplementedError as exc:
         raise _unreadable(exc) from exc
@@ -154,21 +168,21 @@ def _check_package(data: bytes, limits: Limits) -> None:
 def docx_text(data: bytes, limits: Limits | None = None) -> str:
     """Paragraphs and tables of a .docx in body order, one line a paragraph or table row."""
     from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
 
-    _check_package(data, limits or Limits())
-    try:
-        document = Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise _unreadable(exc) from exc
-    except (XMLSyntaxError, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
-        raise _unreadable(exc) from exc
     from plans.importer.numbering import WordNumbering
 
+    _check_package(data, limits or Limits())
     lines: list[str] = []
     try:
+        document = Document(io.BytesIO(data))
         _block_lines(document.element.body, document, lines, WordNumbering(document))
-    except (XMLSyntaxError, ValueError, KeyError, IndexError) as exc:  # malformed parts
+    except DocumentError:
+        raise
+    # python-docx on a package only its limits were checked on: a damaged part fails deep in
+    # its part graph with whatever error that code meets (zlib's, lxml's, an AttributeError on
+    # a part of the wrong type, a TypeError on a relationship without a target…). Every one
+    # means the file cannot be read; none may become a server error.
+    except Exception as exc:
         raise _unreadable(exc) from exc
     return "\n".join(lines)
 
@@ -179,12 +193,13 @@ def _block_lines(element: Any, parent: Any, lines: list[str], numbering: Any) ->
     from docx.text.paragraph import Paragraph
 
     from plans.importer.tables import table_lines
+    from plans.importer.wordtext import paragraph_text
 
     for child in element.iterchildren():
         if child.tag == qn("w:p"):
             paragraph = Paragraph(child, parent)
             label = numbering.label(paragraph)
-            text = paragraph.text
+            text = paragraph_text(child)
             lines.append(text if not label or text.lstrip().startswith(label) else label + text)
         elif child.tag == qn("w:tbl"):
             lines.extend(table_lines(Table(child, parent)))

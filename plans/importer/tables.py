@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from plans.importer.headings import heading_of
+from plans.importer.wordtext import cell_text
 
 _NUMBER = re.compile(r"^(序号|编号|序)$")
 _TASK_TITLE = re.compile(r"任务名称|任务标题|事项名称")
@@ -30,7 +31,7 @@ def cn_numeral(number: int) -> str:
 
 def _cells(row: Any) -> list[str]:
     """Cell texts of a row, a merged cell counted once per grid column it spans."""
-    return [re.sub(r"\s+", "", cell.text) for cell in row.cells]
+    return [re.sub(r"\s+", "", cell_text(cell)) for cell in row.cells]
 
 
 @dataclass

@@ -107,6 +107,19 @@ def test_confirming_from_the_list_goes_back_to_the_list(client, world):
     assert response["Location"] == back
 
 
+@pytest.mark.parametrize("back", ["<script>", "agency_list", "https://evil.example/"])
+def test_a_next_that_is_not_a_page_of_ours_confirms_and_goes_to_the_agency(client, world, back):
+    agency = AgencyFactory(
+        name="海南省另一新建单位", region=world.hainan_office.region, needs_review=True
+    )
+    response = _client(client, world.users["admin"]).post(
+        reverse("administration:agency_confirm", args=[agency.pk]), {"next": back}
+    )
+    assert response["Location"] == reverse("administration:agency_detail", args=[agency.pk])
+    agency.refresh_from_db()
+    assert not agency.needs_review
+
+
 def test_confirming_twice_says_so(client, world):
     c = _client(client, world.users["admin"])
     response = c.post(

@@ -47,13 +47,42 @@ def test_a_nul_in_the_agency_search_is_a_400_in_the_api_error_format(world, toke
     assert list(error["fields"]) == ["search"]
 
 
-def test_a_task_id_beyond_bigint_is_ignored_like_any_unreadable_id(world, token_client):
+def test_a_task_id_beyond_bigint_is_a_400_naming_the_filter(world, token_client):
     client = token_client(world.users["liaison"])
-    huge = client.get(f"/api/v1/responsibilities/?task={BEYOND_BIGINT}")
-    unreadable = client.get("/api/v1/responsibilities/?task=abc")
-    assert huge.status_code == 200
-    assert huge.json() == unreadable.json()
-    assert huge.json()["count"] > 0
+    response = client.get(
+        f"/api/v1/responsibilities/?task={BEYOND_BIGINT}", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert list(error["fields"]) == ["task"] and "超出范围" in error["message"]
+    # The largest id the database can hold is still a (not found) id: nothing is refused.
+    assert client.get(f"/api/v1/responsibilities/?task={2**63 - 1}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=99999999999999999999",
+        "page_size=-99999999999999999999",
+        "plan=00009223372036854775808",
+    ],
+)
+def test_a_page_or_filter_number_beyond_bigint_is_a_400(world, token_client, query):
+    response = token_client(world.users["liaison"]).get(f"/api/v1/tasks/?{query}")
+    assert response.status_code == 400
+
+
+def test_a_long_number_typed_in_a_search_box_is_searched_not_refused(world):
+    response = _client(world, "liaison").get("/?q=12345678901234567890123")
+    assert response.status_code == 200
+
+
+def test_a_page_number_beyond_bigint_on_a_page_is_a_400_page(world):
+    response = _client(world, "liaison").get(
+        "/notifications/?page=99999999999999999999", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
 
 
 # --- control characters ----------------------------------------------------------------
