@@ -52,6 +52,7 @@ bench: setup
 	command -v wrk >/dev/null || echo "wrk is not installed (apt-get install wrk): the load figures will be missing"
 	$(BIN)/python bench/importer.py
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/packs.py
 
 lint: setup
 	$(BIN)/ruff check .

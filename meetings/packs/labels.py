@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.utils.translation import gettext as _
 
+from agencies.reference import NIPA
 from reports.models import HANDED_IN, ReportState
 from tasks.models import Status
 
+# A side's co agencies are named in full up to this many; beyond, the first two and a count.
+SUMMARY_NAMES_ALL = 3
+SUMMARY_NAMES_SHOWN = 2
 STATUS_ORDER = ["completed", "on_track", "ongoing", "at_risk", "behind", "not_started"]
 CN_NUMERALS = "一二三四五六七八九十"
 
@@ -132,3 +139,92 @@ def numbered_headings(data: dict) -> dict[str, str]:
         numbered[key] = f"{numeral(len(numbered) + 1)}、{headings[key]}"
     numbered["ledger"] = headings["ledger"]
     return numbered
+
+
+def _is_national(side: dict[str, Any]) -> bool:
+    return bool(side.get("national", side.get("side") == NIPA))
+
+
+def _names_summary(names: list[str], *, national: bool, non_exhaustive: bool = False) -> str:
+    """办公室、战略规划司 (all, up to three) or 办公室、战略规划司等5个司局 / 省委编办、省发展改革委
+    等7家单位: the unit word is the side's (司局 for NIPA's departments, 单位 elsewhere)."""
+    if len(names) <= SUMMARY_NAMES_ALL:
+        return "、".join(names) + (_("等") if non_exhaustive and names else "")
+    shown = "、".join(names[:SUMMARY_NAMES_SHOWN])
+    if national:
+        return _("%(names)s等%(count)d个司局") % {"names": shown, "count": len(names)}
+    return _("%(names)s等%(count)d家单位") % {"names": shown, "count": len(names)}
+
+
+def co_summary(sides: list[dict[str, Any]], *, non_exhaustive: bool = False) -> str:
+    """The co agencies on one line, side by side: 国家知识产权局：办公室、战略规划司等5个司局；
+    海南省：省委编办等7家单位. The full list is the annex's and the XLSX's."""
+    return "；".join(
+        f"{side['side']}："
+        + _names_summary(side["co"], national=_is_national(side), non_exhaustive=non_exhaustive)
+        for side in sides
+        if side.get("co")
+    )
+
+
+def lead_summary(sides: list[dict[str, Any]]) -> str:
+    """The leads of each side: 国家知识产权局：战略规划司；海南省：省知识产权局."""
+    return "；".join(
+        f"{side['side']}：" + "、".join(side["lead"]) for side in sides if side.get("lead")
+    )
+
+
+def task_co_summary(task: dict[str, Any]) -> str:
+    """A task's co summary; a pack frozen before sides were gathered has only the flat list,
+    summarised the same way without side headings."""
+    if "co_summary" in task:
+        return str(task["co_summary"])
+    return _names_summary(
+        list(task.get("co", [])), national=False, non_exhaustive=task.get("non_exhaustive", False)
+    )
+
+
+def task_lead_summary(task: dict[str, Any]) -> str:
+    if "lead_summary" in task:
+        return str(task["lead_summary"])
+    return "、".join(task.get("lead", []))
+
+
+def date_label(value: str | None) -> str:
+    """2025-12-01 → 2025年12月1日 (empty for no date)."""
+    if not value:
+        return ""
+    day = dt.date.fromisoformat(value)
+    return _("%(year)d年%(month)d月%(day)d日") % {
+        "year": day.year,
+        "month": day.month,
+        "day": day.day,
+    }
+
+
+def overall_sentence(data: dict[str, Any]) -> str:
+    """The 总体进展 paragraph, one wording for every format. Stored with the data when it is
+    gathered; computed here for a pack frozen before it was."""
+    if data.get("overall_sentence"):
+        return str(data["overall_sentence"])
+    overall = data["overall"]
+    date = date_label(data.get("as_of"))
+    if not overall["tasks_total"]:
+        return _("截至%(date)s，本方案尚无重点任务。") % {"date": date}
+    statuses = "、".join(
+        _("%(status)s%(count)d项")
+        % {"status": status_label(code), "count": overall["statuses"][code]}
+        for code in STATUS_ORDER
+        if overall["statuses"].get(code)
+    )
+    return _(
+        "截至%(date)s，本方案共有重点任务%(total)d项，其中%(statuses)s；"
+        "亮红灯%(red)d项、黄灯%(amber)d项、绿灯%(green)d项。"
+    ) % {
+        "date": date,
+        "total": overall["tasks_total"],
+        "statuses": statuses,
+        "red": overall["lights"].get("red", 0),
+        "amber": overall["lights"].get("amber", 0),
+        "green": overall["lights"].get("green", 0),
+    }

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -14,7 +16,9 @@ from dashboards.rollups import rollup_build
 from meetings.services import meeting_create
 from reports.models import ProgressReport, ReportState
 from tasks.models import Status, Task
+from tests.e2e.conftest import SHOTS
 from tests.factories import PASSWORD
+from tests.meetings import pages
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -122,6 +126,20 @@ def test_the_secretary_freezes_the_meeting_and_downloads_the_pack(world, open_se
         assert re.search(r"\.(docx|pdf|xlsx)$", download.suggested_filename)
         with open(download.path(), "rb") as handle:
             assert handle.read(4).startswith(magic)
+        if label == "PDF":
+            _save_pack_pages(Path(download.path()), world)
+
+
+def _save_pack_pages(pdf: Path, world) -> None:
+    """The downloaded PDF kept with the journey's screenshots, and its pages as images
+    (pdftoppm), so a reviewer sees the pack the secretary got; it names every task."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    kept = SHOTS / "08-meeting-pack.pdf"
+    shutil.copyfile(pdf, kept)
+    images = pages.render_pngs(kept, SHOTS / "08-meeting-pack-pages")
+    assert len(images) == pages.page_count(kept) > 1
+    titles = Task.objects.filter(plan=world.plan_a).values_list("title", flat=True)
+    assert pages.titles_missing(kept, titles) == []
 
 
 def test_another_agencys_user_is_refused_everywhere(world, open_session) -> None:
