@@ -30,9 +30,6 @@ FONTS = Path(__file__).resolve().parent / "fonts"
 # characters beyond Noto's ~2,000. Optional — without it such a character is the only one
 # that could print as a box.
 EXTRA_FONTS = [Path("/usr/share/fonts/truetype/hanazono")]
-# A task row taller than this many estimated lines may break across pages (a landscape page
-# holds ~34 lines of the table's 9 pt type under its header); every other row stays whole.
-UNBREAKABLE_LINES = 32
 LINE_CHARS = 68
 EM3, EM4 = {"em": 3}, {"em": 4.6}
 
@@ -156,7 +153,7 @@ TASK_COLUMNS = {
     "task": (11, 24),  # 11: the label and the title's first words on the row's first line
     "lead": (7, 16),
     "co": (8, 22),
-    "status": (4, 4),
+    "status": (5, 5),  # 持续推进 on one line, past the cell's inset
     "progress": (10, 40),
     "problems": (7, 30),
     "next_steps": (7, 30),
@@ -225,7 +222,6 @@ def _tasks(data: dict[str, Any], notes: list[str]) -> dict[str, Any]:
                 [share for _key, share in columns],
                 [[c[key] for key, _share in columns] for c in cells],
                 heading=heading or f"（{labels.numeral(index)}）" + _("其他任务"),
-                breakable=[_row_lines(c, columns) > UNBREAKABLE_LINES for c in cells],
                 light=[t["light"] for t in section["tasks"]],
                 light_column=[key for key, _share in columns].index("status"),
                 size=9,
@@ -234,15 +230,6 @@ def _tasks(data: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     if not tables:
         notes = [*notes, _("本方案尚无重点任务。")]
     return {"heading": _("重点任务推进情况"), "landscape": True, "notes": notes, "tables": tables}
-
-
-def _row_lines(cells: dict[str, str], columns: list[tuple[str, float]]) -> int:
-    """A row's height in lines of the table's type, estimated from its tallest cell (the
-    widths are in characters)."""
-    return max(
-        sum(1 + len(line) // max(1, int(share) - 1) for line in cells[key].split("\n"))
-        for key, share in columns
-    )
 
 
 def _notice(n: dict[str, Any]) -> str:
