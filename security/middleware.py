@@ -25,23 +25,40 @@ from security.services import security_event_record
 
 # When the session's user logged in (seconds since the epoch), set by security/signals.py.
 LOGIN_AT_KEY = "login_at"
+# When the session was last extended by the idle timeout (seconds since the epoch).
+SEEN_AT_KEY = "seen_at"
+# A session in use is written (its idle expiry moved on) at most this often, not on every
+# request: a page view is a read, and the timeout is 30 minutes give or take this.
+SEEN_EVERY_SECONDS = 60
 
 
 class SessionLifetimeMiddleware:
-    """However active, a session ends SESSION_ABSOLUTE_SECONDS after its login (beside the
-    idle timeout, SESSION_IDLE_SECONDS): the first request past it is served logged out, so
-    a page asks for the login again. A session from before the login time was kept counts
-    from its next request."""
+    """However active, a session ends SESSION_ABSOLUTE_SECONDS after its login: the first
+    request past it is served logged out, so a page asks for the login again. A session from
+    before the login time was kept counts from its next request. Short of that, a session in
+    use is extended by the idle timeout (SESSION_IDLE_SECONDS), written once a minute at most."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and self._past_lifetime(request):
-            logout(request)
-            messages.info(request, _("登录已超过最长时限，请重新登录。"))
+        if user is not None and user.is_authenticated:
+            if self._past_lifetime(request):
+                logout(request)
+                messages.info(request, _("登录已超过最长时限，请重新登录。"))
+            else:
+                self._extend(request)
         return self.get_response(request)
+
+    @staticmethod
+    def _extend(request: HttpRequest) -> None:
+        """The idle timeout (SESSION_IDLE_SECONDS) counts from the last use: a session in use
+        is saved again, and so expires that long after now, once a minute at most."""
+        now = time.time()
+        seen_at = request.session.get(SEEN_AT_KEY)
+        if not isinstance(seen_at, int | float) or now - seen_at >= SEEN_EVERY_SECONDS:
+            request.session[SEEN_AT_KEY] = now  # modified: saved with a fresh expiry
 
     @staticmethod
     def _past_lifetime(request: HttpRequest) -> bool:

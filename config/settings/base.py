@@ -345,7 +345,9 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=120)
 # Sessions live in the database, never in the cache: a login must work while Redis is down.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout
+# The age counts from the last use (an idle timeout), refreshed by security/middleware.py once
+# a minute at most: saving on every request wrote a database row for every page read.
+SESSION_SAVE_EVERY_REQUEST = False
 # However active, a session ends this long after its login (security/middleware.py).
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 if SESSION_ABSOLUTE_SECONDS < SESSION_COOKIE_AGE:

@@ -10,10 +10,12 @@ import time
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from security.middleware import LOGIN_AT_KEY
+from security.middleware import LOGIN_AT_KEY, SEEN_AT_KEY, SEEN_EVERY_SECONDS
 from security.models import Kind, SecurityEvent
 from tests.factories import PASSWORD, UserFactory
 
@@ -28,13 +30,26 @@ def _logged_in() -> Client:
     return client
 
 
-def test_each_request_extends_the_session_by_the_idle_time() -> None:
+def test_a_session_in_use_is_extended_by_the_idle_time() -> None:
     client = _logged_in()
     key = client.session.session_key
+    session = client.session
+    session[SEEN_AT_KEY] = time.time() - SEEN_EVERY_SECONDS - 1  # last extended a minute ago
+    session.save()
     Session.objects.filter(pk=key).update(expire_date=timezone.now() + dt.timedelta(minutes=1))
     assert client.get("/").status_code == 200
     left = Session.objects.get(pk=key).expire_date - timezone.now()
     assert left > dt.timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+
+
+def test_reading_pages_does_not_write_the_session_on_every_request() -> None:
+    client = _logged_in()
+    client.get("/")  # extended now
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            assert client.get("/").status_code == 200
+    writes = [q["sql"] for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert writes == []
 
 
 def test_a_session_idle_past_the_limit_is_logged_out() -> None:
