@@ -42,7 +42,6 @@ def test_repeated_failures_lock_the_account_even_with_the_right_password():
 
 
 def test_idle_session_expires():
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     user = UserFactory()
     client = Client()
     _login(client, user.username, PASSWORD)
