@@ -1,8 +1,21 @@
-"""National-scale benchmark: pages and endpoints under gunicorn, the mixed workload with wrk,
-the nightly rollup, a reminders pass and a meeting pack, on the scale data.
+"""National-scale benchmark on the scale data, cache off first.
+
+Two tables, in this order in bench/results.json:
+
+- `"table": "cache_off"`: every page and API list built from the database (the page cache
+  switched off with PAGE_CACHE_SECONDS=0 in the server), p50/p95 of each, against its SQL
+  floor (the request's own queries replayed directly, plus the empty view) and against the
+  empty view (/healthz) itself.
+- `"table": "cache_effect"`: the mixed workload (wrk, 20 connections, the seven pages) with
+  ~2% writes (task status changes and report saves posted through the real forms with CSRF,
+  from a writer thread), run against a server with the cache off and one with it on.
+
+Every server's workers' peak RSS (VmHWM) is recorded, and so is the peak memory of the
+process while it runs each job (nightly rollup, reminders pass). The meeting pack runs in a
+Celery worker and is timed as before.
 
 Run with `make bench` (after the importer timings). The scale data is generated into the
-`ipplan_scale` database when it is missing. Results are printed as a table and appended to
+`ipplan_scale` database when it is missing. Results are printed and written to
 bench/results.json, one object per measurement.
 """
 
@@ -17,7 +30,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +63,7 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from agencies import rules  # noqa: E402
 from agencies.models import Agency, Membership, Role, Side  # noqa: E402
 from api.tokens import token_issue  # noqa: E402
 from config.celery import app as celery_app  # noqa: E402
@@ -59,13 +75,15 @@ from meetings.packs.services import pack_request  # noqa: E402
 from notifications.reminders import reminders_send  # noqa: E402
 from ops.page_cache import ROLLUP_VERSION_KEY, data_version_bump  # noqa: E402
 from plans.models import Plan  # noqa: E402
-from reports.models import ReportingPeriod  # noqa: E402
+from reports.models import ProgressReport, ReportingPeriod  # noqa: E402
 from reports.selectors import outstanding_reports  # noqa: E402
 from tasks.models import Task  # noqa: E402
 
 REQUESTS = 60
 WORKLOAD_SECONDS = 20
 CONCURRENCY = 20
+WRITE_SHARE = 0.02
+CALIBRATION_SECONDS = 5
 
 
 def ms(samples: list[float]) -> dict[str, float]:
@@ -185,7 +203,9 @@ def query_profile(page: dict[str, Any]) -> tuple[int, float]:
 # --- the server --------------------------------------------------------------------------------
 
 
-def server_env(static_root: str) -> dict[str, str]:
+def server_env(static_root: str, *, cache: bool) -> dict[str, str]:
+    """Production settings; `cache` False switches the page cache off (PAGE_CACHE_SECONDS=0),
+    which also builds the overview's trend on every request."""
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -197,6 +217,7 @@ def server_env(static_root: str) -> dict[str, str]:
         "STATIC_ROOT": static_root,
         "LOG_LEVEL": "WARNING",
         "API_TOKEN_RATE": "1000000/minute",
+        "PAGE_CACHE_SECONDS": "120" if cache else "0",
     }
 
 
@@ -234,18 +255,12 @@ def get(port: int, path: str, headers: dict[str, str], conn: Any = None) -> tupl
     return response.status, elapsed
 
 
-def measure_page(
-    port: int, page: dict[str, Any], headers: dict[str, str], *, rendered: bool = False
-) -> dict[str, Any]:
-    """p50/p95 of repeated views. With `rendered`, each request has a URL of its own, so the
-    page cache never answers: the cost of rendering the page."""
+def measure_page(port: int, page: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+    """p50/p95 of repeated views of one page by one viewer."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     samples = []
     for i in range(REQUESTS + 5):
-        path = page["path"]
-        if rendered:
-            path += ("&" if "?" in path else "?") + f"bench={i}"
-        status, elapsed = get(port, path, headers, conn)
+        status, elapsed = get(port, page["path"], headers, conn)
         if status != 200:
             raise RuntimeError(f"{page['path']} answered {status} under gunicorn")
         if i >= 5:  # the first few warm the workers
@@ -254,7 +269,9 @@ def measure_page(
     return ms(samples)
 
 
-def wrk(port: int, paths: list[tuple[str, dict[str, str]]]) -> dict[str, Any]:
+def wrk(
+    port: int, paths: list[tuple[str, dict[str, str]]], seconds: int = WORKLOAD_SECONDS
+) -> dict[str, Any]:
     """The mixed workload: wrk cycles through the pages with their credentials."""
     if shutil.which("wrk") is None:
         return {"error": "wrk is not installed (apt-get install wrk)"}
@@ -278,13 +295,137 @@ def wrk(port: int, paths: list[tuple[str, dict[str, str]]]) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write("\n".join(lines))
     wrk_bin = shutil.which("wrk") or "wrk"
-    command = [wrk_bin, "-t", "2", "-c", str(CONCURRENCY), "-d", f"{WORKLOAD_SECONDS}s"]
+    command = [wrk_bin, "-t", "2", "-c", str(CONCURRENCY), "-d", f"{seconds}s"]
     command += ["-s", script.name, f"http://127.0.0.1:{port}"]
     output = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     if "JSON " not in output.stdout:
         return {"error": (output.stdout + output.stderr)[-500:]}
     result = json.loads(output.stdout.split("JSON ", 1)[1].splitlines()[0])
-    result["requests_per_s"] = round(result["requests"] / WORKLOAD_SECONDS, 1)
+    result["requests_per_s"] = round(result["requests"] / seconds, 1)
+    return result
+
+
+def workers_peak_rss(server: subprocess.Popen[bytes]) -> list[float]:
+    """Peak RSS (VmHWM, MB) of each gunicorn worker, read before the server stops."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    return [peak_rss_mb(int(pid)) for pid in children]
+
+
+def peak_rss_mb(pid: int | str = "self") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def with_peak_memory(action: Any) -> tuple[Any, float]:
+    """`action()` and this process's peak RSS while it ran (MB): the peak is reset first
+    (Linux clear_refs 5), so what the bench did before does not count."""
+    Path("/proc/self/clear_refs").write_text("5")
+    result = action()
+    return result, peak_rss_mb()
+
+
+# --- writes in the mixed workload ------------------------------------------------------------
+
+
+class Writer(threading.Thread):
+    """Posts through the real forms while wrk reads, alternately: a task status change
+    (on_track or at_risk, whichever it is not, as a coordinator, with the version the form
+    would carry) and a draft report save (as the liaison), at `rate` writes per second."""
+
+    CSRF = "b" * 32  # the cookie secret; Django accepts it unmasked in the form as well
+
+    def __init__(self, port: int, rate: float, writes: dict[str, Any]) -> None:
+        super().__init__(daemon=True)
+        self.port, self.rate, self.writes = port, rate, writes
+        self.stop = threading.Event()
+        self.samples: list[float] = []
+        self.errors = 0
+
+    def run(self) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        n = 0
+        while not self.stop.wait(1 / self.rate):
+            n += 1
+            path, cookie, form = self.status_form(n) if n % 2 else self.report_form(n)
+            body = urllib.parse.urlencode({**form, "csrfmiddlewaretoken": self.CSRF})
+            started = time.perf_counter()
+            conn.request("POST", path, body=body.encode(), headers={
+                "X-Forwarded-Proto": "https",
+                "Referer": f"https://127.0.0.1:{self.port}{path}",
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"sessionid={cookie}; csrftoken={self.CSRF}",
+            })  # fmt: skip
+            response = conn.getresponse()
+            response.read()
+            self.samples.append(time.perf_counter() - started)
+            if response.status != 302:
+                self.errors += 1
+
+    def status_form(self, n: int) -> tuple[str, str, dict[str, Any]]:
+        task = self.writes["task"]
+        version, current = Task.objects.values_list("version", "status").get(pk=task.pk)
+        # the other of the two: setting the status a task already has is refused (400)
+        status = "at_risk" if current == "on_track" else "on_track"
+        form = {"status": status, "reason": f"bench{n}", "version": version}
+        return f"/tasks/{task.pk}/status/", self.writes["coordinator_session"], form
+
+    def report_form(self, n: int) -> tuple[str, str, dict[str, Any]]:
+        report = self.writes["report"]
+        version = ProgressReport.objects.values_list("version", flat=True).get(pk=report.pk)
+        path = f"/reports/write/{report.task_id}/{report.agency_id}/{report.period_id}/"
+        form = {"progress": f"bench{n}", "version": version, "action": "save"}
+        return path, self.writes["liaison_session"], form
+
+
+def write_targets(who: dict[str, Any]) -> dict[str, Any]:
+    """The task a coordinator of its plan changes, and a draft the busy liaison saves."""
+    task = who["task"]
+    coordinator = next(
+        (m.user for m in Membership.objects.filter(agency=task.plan.lead_agency,
+                                                    role=Role.COORDINATOR)
+         if rules.can_edit_task(m.user, task)),
+        None,
+    )  # fmt: skip
+    if coordinator is None:
+        user = get_user_model().objects.get_or_create(username=f"{SCALE_PREFIX}bench-coord")[0]
+        Membership.objects.get_or_create(user=user, agency=task.plan.lead_agency,
+                                         role=Role.COORDINATOR)  # fmt: skip
+        coordinator = user
+    liaison = who["liaison"]
+    report = next(
+        r for r in ProgressReport.objects.filter(agency=who["busy_agency"], state="draft")
+        .select_related("task__plan")[:50]
+        if rules.can_write_report(liaison, r.task, r.agency_id)
+    )  # fmt: skip
+    return {"task": task, "report": report,
+            "coordinator_session": session_for(coordinator),
+            "liaison_session": session_for(liaison)}  # fmt: skip
+
+
+def mixed_with_writes(
+    port: int, paths: list[tuple[str, dict[str, str]]], writes: dict[str, Any]
+) -> dict[str, Any]:
+    """A short wrk run without writes gives the read rate; the writer then posts at 2% of it
+    during the measured run. The share reported is of all requests of the measured run."""
+    calibration = wrk(port, paths, seconds=CALIBRATION_SECONDS)
+    if "error" in calibration:
+        return calibration
+    rate = max(calibration["requests_per_s"] * WRITE_SHARE, 0.2)
+    writer = Writer(port, rate, writes)
+    writer.start()
+    result = wrk(port, paths)
+    writer.stop.set()
+    writer.join(30)
+    if "error" in result:
+        return result
+    posted = len(writer.samples)
+    result["writes"] = posted
+    result["write_errors"] = writer.errors
+    result["write_share_pct"] = round(100 * posted / max(result["requests"] + posted, 1), 2)
+    if posted:
+        result.update({f"write_{k}": v for k, v in ms(writer.samples).items()})
     return result
 
 
@@ -450,52 +591,87 @@ def main() -> None:
     who = actors()
     today = dt.date.today()
     print("data:", results[0], flush=True)
-    results.append(rollup_versus_group_by(today))
+    rollup, peak = with_peak_memory(lambda: rollup_versus_group_by(today))
+    results.append({**rollup, "peak_rss_mb": peak})
     print("rollup:", results[-1], "history rows added:", rollup_history(today), flush=True)
     measured = pages(who)
     sessions = {p["user"].pk: session_for(p["user"]) for p in measured if "user" in p}
+    # In this process (test settings) the page cache is off: each profile is the SQL of a
+    # page built from the database, the overview's trend query included.
     profiles = {p["name"]: query_profile(p) for p in measured}
+    writes = write_targets(who)
+    paths = [(p["path"], headers_for(p, sessions)) for p in measured]
     port = 8731
     with tempfile.TemporaryDirectory() as static_root:
-        server = start_server(server_env(static_root), port)
+        server = start_server(server_env(static_root, cache=False), port)
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            empty = ms([get(port, "/healthz", {}, conn)[1] for _ in range(REQUESTS)])
-            conn.close()
-            results.append({"name": "empty view (/healthz)", **empty})
-            for page in measured:
-                timing = measure_page(port, page, headers_for(page, sessions))
-                queries, sql_seconds = profiles[page["name"]]
-                floor = sql_seconds * 1000 + empty["p50_ms"]
-                ratio = round(timing["p95_ms"] / floor, 2)
-                results.append({"name": page["name"], **timing, "queries": queries,
-                                "floor_ms": round(floor, 1), "ratio": ratio})  # fmt: skip
-                if page["name"].startswith("page:"):  # pages are cached; measure a render too
-                    timing = measure_page(port, page, headers_for(page, sessions), rendered=True)
-                    ratio = round(timing["p95_ms"] / floor, 2)
-                    results.append({"name": page["name"] + " — rendered, not cached", **timing,
-                                    "queries": queries, "floor_ms": round(floor, 1),
-                                    "ratio": ratio})  # fmt: skip
-            mixed = wrk(port, [(p["path"], headers_for(p, sessions)) for p in measured])
-            results.append({"name": "mixed workload (wrk, 20 connections)", **mixed})
+            results += cache_off_table(port, measured, sessions, profiles)
+            mixed = mixed_with_writes(port, paths, writes)
+            results.append({"table": "cache_effect", "name": "mixed workload, cache off",
+                            **mixed})  # fmt: skip
             empty_load = wrk(port, [("/healthz", {})])
-            results.append({"name": "empty view under the same load", **empty_load})
+            results.append({"table": "cache_effect", "name": "empty view under the same load",
+                            **empty_load})  # fmt: skip
+            rss = workers_peak_rss(server)
+            results.append({"table": "cache_effect", "name": "web workers, cache off",
+                            "peak_rss_mb": rss})  # fmt: skip
+        finally:
+            server.terminate()
+            server.wait(20)
+        server = start_server(server_env(static_root, cache=True), port)
+        try:
+            mixed = mixed_with_writes(port, paths, writes)
+            results.append({"table": "cache_effect", "name": "mixed workload, cache on",
+                            **mixed})  # fmt: skip
+            rss = workers_peak_rss(server)
+            results.append({"table": "cache_effect", "name": "web workers, cache on",
+                            "peak_rss_mb": rss})  # fmt: skip
         finally:
             server.terminate()
             server.wait(20)
     results.append(meeting_pack(who["plan"]))
-    results.append(reminders(dt.date(2024, 7, 20)))
+    sent, peak = with_peak_memory(lambda: reminders(dt.date(2024, 7, 20)))
+    results.append({**sent, "peak_rss_mb": peak})
     report(results)
 
 
+def cache_off_table(
+    port: int,
+    measured: list[dict[str, Any]],
+    sessions: dict[int, str],
+    profiles: dict[str, tuple[int, float]],
+) -> list[dict[str, Any]]:
+    """Each page and API list built on every request: p50/p95, its floor (its own SQL
+    replayed, plus the empty view's p50) and the ratios of its p95 to both."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    empty = ms([get(port, "/healthz", {}, conn)[1] for _ in range(REQUESTS)])
+    conn.close()
+    rows = [{"table": "cache_off", "name": "empty view (/healthz)", **empty}]
+    for page in measured:
+        timing = measure_page(port, page, headers_for(page, sessions))
+        queries, sql_seconds = profiles[page["name"]]
+        floor = sql_seconds * 1000 + empty["p50_ms"]
+        rows.append({"table": "cache_off", "name": page["name"], **timing, "queries": queries,
+                     "sql_ms": round(sql_seconds * 1000, 1), "floor_ms": round(floor, 1),
+                     "ratio_to_floor": round(timing["p95_ms"] / floor, 2),
+                     "ratio_to_empty": round(timing["p95_ms"] / empty["p95_ms"], 1)})  # fmt: skip
+    return rows
+
+
 def report(results: list[dict[str, Any]]) -> None:
+    """The cache-off table first, then the cache's effect, then the other suites' rows and
+    this suite's jobs."""
     out = ROOT / "bench" / "results.json"
     existing = json.loads(out.read_text(encoding="utf-8")) if out.exists() else []
     kept = [r for r in existing if r.get("suite") != "scale"]
-    rows = kept + [{"suite": "scale", **r} for r in results]
+    ours = [{"suite": "scale", **r} for r in results]
+    first = [r for r in ours if r.get("table") == "cache_off"]
+    second = [r for r in ours if r.get("table") == "cache_effect"]
+    rest = [r for r in ours if "table" not in r]
+    rows = first + second + kept + rest
     out.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    for row in results:
-        figures = {k: v for k, v in row.items() if k != "name"}
+    for row in first + second + rest:
+        figures = {k: v for k, v in row.items() if k not in ("name", "suite")}
         print(f"{row['name']:<42} " + "  ".join(f"{k}={v}" for k, v in figures.items()))
 
 
