@@ -14,9 +14,11 @@ from django_filters import fields
 from django_filters import rest_framework as filters
 
 from agencies.models import Agency
+from security.inputs import BIGINT_MAX
 
-# Ids are bigint: a number above this names no row, and is never put in a query.
-ID_MAX = 2**63 - 1
+# Ids are bigint (the bound security/inputs.py refuses beyond): a number above this names no
+# row, and is never put in a query.
+ID_MAX = BIGINT_MAX
 
 
 class _IdField(forms.Field):

@@ -26,6 +26,7 @@ from tasks.selectors import plan_tasks
 from tasks.services.plan_import import plan_import
 from tasks.services.plan_import_jobs import (
     import_outcome_message,
+    plan_import_job_can_confirm,
     plan_import_job_confirm,
     plan_import_job_create,
     plan_import_job_for_user,
@@ -75,7 +76,7 @@ def plan_import_page(request: HttpRequest) -> HttpResponse:
             parsed=parsed,
             text=text,
             actor=request.user,
-            name_choices=_chosen_agencies(request, preview),
+            name_choices=_posted_choices(request),
         )
     except PlanImportError as exc:
         form.add_error(None, str(exc))
@@ -120,25 +121,17 @@ def plan_import_job_page(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseClientRefresh()  # parsed while polled: load the preview page
     job = plan_import_job_for_user(user=request.user, pk=pk, full=True)
     preview = plan_preview(parsed=plan_import_job_parsed(job=job), text=job.text)
-    ctx = {"preview": preview, "job": job, "can_confirm": job.requested_by_id == request.user.pk}
+    can_confirm = plan_import_job_can_confirm(job=job, user=request.user)
+    ctx = {"preview": preview, "job": job, "can_confirm": can_confirm}
     return render(request, "plans/preview.html", ctx)
 
 
 def _posted_choices(request: HttpRequest) -> dict[str, int]:
-    """The `map-<index>` choices of the preview form: an existing agency's id, or new."""
+    """The `map-<index>` choices of the preview form (inline or from a job): an existing
+    agency's id, or new. Indices past the preview's unknown names are ignored by the import."""
     choices: dict[str, int] = {}
     for key, value in request.POST.items():
         index = key.removeprefix("map-")
         if key.startswith("map-") and index.isdigit() and value.isdigit():
             choices[index] = int(value)
-    return choices
-
-
-def _chosen_agencies(request: HttpRequest, preview) -> dict[str, int]:
-    """The coordinator's choice for each unknown name: an existing agency's id, or new."""
-    choices: dict[str, int] = {}
-    for index, _name in enumerate(preview.unknown_names):
-        value = request.POST.get(f"map-{index}", "")
-        if value.isdigit():
-            choices[str(index)] = int(value)
     return choices

@@ -162,12 +162,17 @@ def plan_import_job_parse(*, job_id: int) -> bool:
     return True
 
 
+def plan_import_job_can_confirm(*, job: PlanImportJob, user: User) -> bool:
+    """Only the requester confirms (their administrators may look, not confirm)."""
+    return job.requested_by_id == user.pk and rules.can_import_plan(user)
+
+
 def plan_import_job_confirm(
     *, job: PlanImportJob, actor: User, name_choices: dict[str, int]
 ) -> bool:
     """Queue the import of a parsed document, as its requester; False if it is not waiting
     for confirmation (already confirmed, in a second tab)."""
-    if job.requested_by_id != actor.pk or not rules.can_import_plan(actor):
+    if not plan_import_job_can_confirm(job=job, user=actor):
         raise PermissionDenied
     with transaction.atomic():
         queued = PlanImportJob.objects.filter(pk=job.pk, state=PlanImportState.PARSED).update(
