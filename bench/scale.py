@@ -68,7 +68,7 @@ from agencies.models import Agency, Membership, Role, Side  # noqa: E402
 from api.tokens import token_issue  # noqa: E402
 from config.celery import app as celery_app  # noqa: E402
 from dashboards.models import Rollup  # noqa: E402
-from dashboards.rollups import rollup_build  # noqa: E402
+from dashboards.rollups import rollup_build, trend_points_write  # noqa: E402
 from devdata.scale import SCALE_PREFIX, scale_data_exists, scale_data_generate  # noqa: E402
 from meetings.models import MeetingPack, PackPart  # noqa: E402
 from meetings.packs.services import pack_request  # noqa: E402
@@ -83,7 +83,10 @@ REQUESTS = 60
 WORKLOAD_SECONDS = 20
 CONCURRENCY = 20
 WRITE_SHARE = 0.02
-CALIBRATION_SECONDS = 5
+TALLY_EVERY = 10
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+# BENCH_PAGES_ONLY=1: the two tables alone (no rollup, pack or reminders timings), to iterate.
+PAGES_ONLY = os.environ.get("BENCH_PAGES_ONLY") == "1"
 
 
 def ms(samples: list[float]) -> dict[str, float]:
@@ -127,9 +130,17 @@ def actors() -> dict[str, Any]:
     plan = plans.order_by("code").first()
     task = Task.objects.filter(plan=plan).order_by("number").first()
     nipa_dept = nipa.agency
+    coordinator = Membership.objects.filter(
+        agency=plan.lead_agency, role=Role.COORDINATOR
+    ).first() or Membership.objects.create(
+        user=get_user_model().objects.get_or_create(username=f"{SCALE_PREFIX}bench-coord")[0],
+        agency=plan.lead_agency,
+        role=Role.COORDINATOR,
+    )
     return {
         "liaison": liaison.user,
         "nipa": nipa.user,
+        "coordinator": coordinator.user,
         "plan": plan,
         "task": task,
         "nipa_dept": nipa_dept,
@@ -147,9 +158,14 @@ def session_for(user: Any) -> str:
 
 
 def pages(who: dict[str, Any]) -> list[dict[str, Any]]:
+    """The seven pages of the mixed workload, then the API lists as the two other roles (a
+    coordinator of the plan's lead agency and a NIPA department's viewer): the visibility
+    rule differs for each."""
     liaison_token = token_issue(user=who["liaison"], name="bench", issued_by=None)[1]
+    coordinator_token = token_issue(user=who["coordinator"], name="bench", issued_by=None)[1]
+    nipa_token = token_issue(user=who["nipa"], name="bench", issued_by=None)[1]
     nipa, liaison = who["nipa"], who["liaison"]
-    busy = who["busy_agency"].pk
+    busy, plan = who["busy_agency"].pk, who["plan"].pk
     return [
         {"name": "page: 我的任务 (busy liaison)", "path": "/", "user": liaison},
         {"name": "page: task", "path": f"/tasks/{who['task'].pk}/", "user": nipa},
@@ -161,6 +177,14 @@ def pages(who: dict[str, Any]) -> list[dict[str, Any]]:
         {"name": "api: task list", "path": f"/api/v1/tasks/?agency={busy}", "token": liaison_token},
         {"name": "api: report list", "path": f"/api/v1/reports/?agency={busy}",
          "token": liaison_token},
+        {"name": "api: task list (coordinator, plan)", "path": f"/api/v1/tasks/?plan={plan}",
+         "token": coordinator_token, "extra": True},
+        {"name": "api: report list (coordinator, plan)",
+         "path": f"/api/v1/reports/?plan={plan}", "token": coordinator_token, "extra": True},
+        {"name": "api: task list (NIPA, plan)", "path": f"/api/v1/tasks/?plan={plan}",
+         "token": nipa_token, "extra": True},
+        {"name": "api: report list (NIPA, plan)", "path": f"/api/v1/reports/?plan={plan}",
+         "token": nipa_token, "extra": True},
     ]  # fmt: skip
 
 
@@ -270,9 +294,14 @@ def measure_page(port: int, page: dict[str, Any], headers: dict[str, str]) -> di
 
 
 def wrk(
-    port: int, paths: list[tuple[str, dict[str, str]]], seconds: int = WORKLOAD_SECONDS
+    port: int,
+    paths: list[tuple[str, dict[str, str]]],
+    seconds: int = WORKLOAD_SECONDS,
+    tally: str | None = None,
 ) -> dict[str, Any]:
-    """The mixed workload: wrk cycles through the pages with their credentials."""
+    """The mixed workload: wrk cycles through the pages with their credentials. With
+    `tally`, each wrk thread appends one byte to that file per TALLY_EVERY responses, so a
+    writer can keep pace with the reads actually served."""
     if shutil.which("wrk") is None:
         return {"error": "wrk is not installed (apt-get install wrk)"}
     lines = ["requests = {}"]
@@ -284,6 +313,18 @@ def wrk(
     lines += [
         "local n = 0",
         "request = function() n = n % #requests + 1; return requests[n] end",
+    ]  # fmt: skip
+    if tally:
+        lines += [
+            "local served = 0",
+            "response = function(status, headers, body)",
+            "  served = served + 1",
+            f"  if served % {TALLY_EVERY} == 0 then",
+            f'    local f = io.open("{tally}", "a"); f:write("x"); f:close()',
+            "  end",
+            "end",
+        ]
+    lines += [
         "done = function(summary, latency, requests)",
         '  io.write(string.format("JSON {\\"requests\\": %d, \\"errors\\": %d, "'
         ' .. "\\"non2xx\\": %d, \\"p50_ms\\": %.1f, \\"p95_ms\\": %.1f}\\n",'
@@ -332,21 +373,30 @@ def with_peak_memory(action: Any) -> tuple[Any, float]:
 class Writer(threading.Thread):
     """Posts through the real forms while wrk reads, alternately: a task status change
     (on_track or at_risk, whichever it is not, as a coordinator, with the version the form
-    would carry) and a draft report save (as the liaison), at `rate` writes per second."""
+    would carry) and a draft report save (as the liaison), one write each time the reads
+    served make the writes fall below WRITE_SHARE of all requests."""
 
     CSRF = "b" * 32  # the cookie secret; Django accepts it unmasked in the form as well
 
-    def __init__(self, port: int, rate: float, writes: dict[str, Any]) -> None:
+    def __init__(self, port: int, tally: str, writes: dict[str, Any]) -> None:
         super().__init__(daemon=True)
-        self.port, self.rate, self.writes = port, rate, writes
+        self.port, self.tally, self.writes = port, tally, writes
         self.stop = threading.Event()
         self.samples: list[float] = []
         self.errors = 0
 
+    def due(self, posted: int) -> bool:
+        """Whether the writes so far are below WRITE_SHARE of all requests: the reads served
+        are read from wrk's tally, so the share holds however fast the server answers."""
+        reads = Path(self.tally).stat().st_size * TALLY_EVERY
+        return posted < WRITE_SHARE * (reads + posted)
+
     def run(self) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         n = 0
-        while not self.stop.wait(1 / self.rate):
+        while not self.stop.wait(0.02):
+            if not self.due(n):
+                continue
             n += 1
             path, cookie, form = self.status_form(n) if n % 2 else self.report_form(n)
             body = urllib.parse.urlencode({**form, "csrfmiddlewaretoken": self.CSRF})
@@ -407,23 +457,24 @@ def write_targets(who: dict[str, Any]) -> dict[str, Any]:
 def mixed_with_writes(
     port: int, paths: list[tuple[str, dict[str, str]]], writes: dict[str, Any]
 ) -> dict[str, Any]:
-    """A short wrk run without writes gives the read rate; the writer then posts at 2% of it
-    during the measured run. The share reported is of all requests of the measured run."""
-    calibration = wrk(port, paths, seconds=CALIBRATION_SECONDS)
-    if "error" in calibration:
-        return calibration
-    rate = max(calibration["requests_per_s"] * WRITE_SHARE, 0.2)
-    writer = Writer(port, rate, writes)
+    """wrk reads while the writer keeps the writes at WRITE_SHARE of all requests (paced on
+    the reads wrk has been answered, not on a rate guessed beforehand). The share reported
+    is of all requests of the run; requests_per_s counts reads and writes."""
+    with tempfile.NamedTemporaryFile(suffix=".tally", delete=False) as handle:
+        tally = handle.name
+    writer = Writer(port, tally, writes)
     writer.start()
-    result = wrk(port, paths)
+    result = wrk(port, paths, tally=tally)
     writer.stop.set()
     writer.join(30)
+    Path(tally).unlink(missing_ok=True)
     if "error" in result:
         return result
     posted = len(writer.samples)
     result["writes"] = posted
     result["write_errors"] = writer.errors
     result["write_share_pct"] = round(100 * posted / max(result["requests"] + posted, 1), 2)
+    result["requests_per_s"] = round((result["requests"] + posted) / WORKLOAD_SECONDS, 1)
     if posted:
         result.update({f"write_{k}": v for k, v in ms(writer.samples).items()})
     return result
@@ -504,6 +555,8 @@ def rollup_history(as_of: dt.date) -> int:
         )
         added = cursor.rowcount
         cursor.execute("ANALYZE dashboards_rollup")  # as autovacuum would after such a load
+    # The overview's trend reads the per-province points the rollup writes from its plan rows.
+    trend_points_write(since=as_of - dt.timedelta(days=TREND_HISTORY_DAYS - 1), until=as_of)
     data_version_bump(ROLLUP_VERSION_KEY)  # nightly rows written behind the rollup's back
     return added
 
@@ -591,48 +644,88 @@ def main() -> None:
     who = actors()
     today = dt.date.today()
     print("data:", results[0], flush=True)
-    rollup, peak = with_peak_memory(lambda: rollup_versus_group_by(today))
-    results.append({**rollup, "peak_rss_mb": peak})
-    print("rollup:", results[-1], "history rows added:", rollup_history(today), flush=True)
+    if not PAGES_ONLY:
+        rollup, peak = with_peak_memory(lambda: rollup_versus_group_by(today))
+        results.append({**rollup, "peak_rss_mb": peak})
+        print("rollup:", results[-1], flush=True)
+    print("history rows added:", rollup_history(today), flush=True)
     measured = pages(who)
     sessions = {p["user"].pk: session_for(p["user"]) for p in measured if "user" in p}
+    writes = write_targets(who)
+    # The mixed workload cycles through the seven pages; the other roles' lists are in the
+    # cache-off table only.
+    paths = [(p["path"], headers_for(p, sessions)) for p in measured if not p.get("extra")]
+    runs = [server_run(measured, sessions, paths, writes) for _ in range(RUNS)]
+    results += spread(runs)
+    if not PAGES_ONLY:
+        results.append(meeting_pack(who["plan"]))
+        sent, peak = with_peak_memory(lambda: reminders(dt.date(2024, 7, 20)))
+        results.append({**sent, "peak_rss_mb": peak})
+    report(results)
+
+
+def server_run(
+    measured: list[dict[str, Any]],
+    sessions: dict[int, str],
+    paths: list[tuple[str, dict[str, str]]],
+    writes: dict[str, Any],
+) -> list[dict[str, Any]]:
+    """One run of both tables: a cache-off server (every page and list, then the mixed
+    workload with writes, the empty view under the same load, the workers' peak RSS), then a
+    server with the cache on (the mixed workload, its workers' peak RSS)."""
     # In this process (test settings) the page cache is off: each profile is the SQL of a
     # page built from the database, the overview's trend query included.
     profiles = {p["name"]: query_profile(p) for p in measured}
-    writes = write_targets(who)
-    paths = [(p["path"], headers_for(p, sessions)) for p in measured]
-    port = 8731
+    port, rows = 8731, []
     with tempfile.TemporaryDirectory() as static_root:
         server = start_server(server_env(static_root, cache=False), port)
         try:
-            results += cache_off_table(port, measured, sessions, profiles)
+            rows += cache_off_table(port, measured, sessions, profiles)
             mixed = mixed_with_writes(port, paths, writes)
-            results.append({"table": "cache_effect", "name": "mixed workload, cache off",
-                            **mixed})  # fmt: skip
+            rows.append({"table": "cache_effect", "name": "mixed workload, cache off", **mixed})
             empty_load = wrk(port, [("/healthz", {})])
-            results.append({"table": "cache_effect", "name": "empty view under the same load",
-                            **empty_load})  # fmt: skip
-            rss = workers_peak_rss(server)
-            results.append({"table": "cache_effect", "name": "web workers, cache off",
-                            "peak_rss_mb": rss})  # fmt: skip
+            rows.append({"table": "cache_effect", "name": "empty view under the same load",
+                         **empty_load})  # fmt: skip
+            rows.append({"table": "cache_effect", "name": "web workers, cache off",
+                         "peak_rss_mb": workers_peak_rss(server)})  # fmt: skip
         finally:
             server.terminate()
             server.wait(20)
         server = start_server(server_env(static_root, cache=True), port)
         try:
             mixed = mixed_with_writes(port, paths, writes)
-            results.append({"table": "cache_effect", "name": "mixed workload, cache on",
-                            **mixed})  # fmt: skip
-            rss = workers_peak_rss(server)
-            results.append({"table": "cache_effect", "name": "web workers, cache on",
-                            "peak_rss_mb": rss})  # fmt: skip
+            rows.append({"table": "cache_effect", "name": "mixed workload, cache on", **mixed})
+            rows.append({"table": "cache_effect", "name": "web workers, cache on",
+                         "peak_rss_mb": workers_peak_rss(server)})  # fmt: skip
         finally:
             server.terminate()
             server.wait(20)
-    results.append(meeting_pack(who["plan"]))
-    sent, peak = with_peak_memory(lambda: reminders(dt.date(2024, 7, 20)))
-    results.append({**sent, "peak_rss_mb": peak})
-    report(results)
+    for row in rows:
+        print(f"  run: {row['name']}: p95={row.get('p95_ms')} rps={row.get('requests_per_s')}",
+              flush=True)  # fmt: skip
+    return rows
+
+
+SPREAD_KEYS = ("p50_ms", "p95_ms", "ratio_to_floor", "floor_ms", "requests_per_s", "errors",
+               "write_share_pct", "write_p95_ms")  # fmt: skip
+
+
+def spread(runs: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """One row per measurement: the figures of the median run (by p95, or by requests/s for
+    a workload) and, for each key of SPREAD_KEYS, the list over all runs (`<key>_runs`)."""
+    rows = []
+    for i, first in enumerate(runs[0]):
+        same = [run[i] for run in runs]
+        rank = "requests_per_s" if "requests_per_s" in first else "p95_ms"
+        ordered = sorted(same, key=lambda r: r.get(rank) or 0)
+        row = {**ordered[len(ordered) // 2], "runs": len(same)}
+        for key in SPREAD_KEYS:
+            if key in first:
+                row[f"{key}_runs"] = [r.get(key) for r in same]
+        if "peak_rss_mb" in first:
+            row["peak_rss_mb_runs"] = [r["peak_rss_mb"] for r in same]
+        rows.append(row)
+    return rows
 
 
 def cache_off_table(

@@ -2,7 +2,8 @@
 
 The arithmetic is in reports/rollup_gather.py; here the rows are written, as one upsert keyed
 by (batch, plan, scope_key, as_of), so running a date again rewrites the same rows with the
-same numbers. A meeting's rows are written once, by meetings/services.py, and frozen.
+same numbers. A meeting's rows are written once, by meetings/services.py, and frozen. Beside
+the nightly rows, each night's per-province trend points (`TrendPoint`), summed from them.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
-from dashboards.models import NIGHTLY, Rollup
+from dashboards.models import NIGHTLY, Rollup, Scope, TrendPoint
 from dashboards.rollup_gather import PlanRollup, sources_load
+from dashboards.selectors import MOVING, PROVINCE_ID
 from ops.page_cache import data_changed, rollups_changed
 from plans.models import Plan
 
@@ -37,9 +40,31 @@ def rollup_build(*, as_of: dt.date) -> dict[str, int]:
     with transaction.atomic():
         written = _upsert(rows)
         Rollup.objects.filter(batch=NIGHTLY, as_of=as_of).exclude(pk__in=written).delete()
+        trend_points_write(since=as_of, until=as_of)
         data_changed()  # written by COPY, so no signal: the dashboards move on at commit
         rollups_changed()
     return {"plans": len(plans), "rows": len(rows)}
+
+
+def trend_points_write(*, since: dt.date, until: dt.date) -> int:
+    """The trend points (`TrendPoint`) of the nights from `since` to `until`, summed from
+    their nightly plan rows by province in one GROUP BY; the nights' old points go. Returns
+    how many were written. The overview reads these for a user who sees every plan, so they
+    must be exactly `selectors.trend_series`'s sums over those rows: the same expressions."""
+    sums = (
+        Rollup.objects.filter(batch=NIGHTLY, scope=Scope.PLAN, as_of__gte=since, as_of__lte=until)
+        .annotate(province=PROVINCE_ID)
+        .values_list("as_of", "province")
+        .annotate(total=Sum("tasks_total"), moving=Sum(MOVING))
+        .order_by()
+    )
+    points = [
+        TrendPoint(as_of=as_of, province_id=province, tasks_total=total, moving=moving)
+        for as_of, province, total, moving in sums
+    ]
+    TrendPoint.objects.filter(as_of__gte=since, as_of__lte=until).delete()
+    TrendPoint.objects.bulk_create(points)
+    return len(points)
 
 
 UPSERT_COLUMNS = [

@@ -12,10 +12,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from dashboards.models import Rollup
-from dashboards.selectors import percent, share_completed, share_on_track
+from dashboards.selectors import DutyRow, OverviewRow, percent, share_completed, share_on_track
 from ops.tables import Table
 from reports.models import ReportState
-from tasks.models import Responsibility, ResponsibilityRole, Status
+from tasks.models import ResponsibilityRole, Status
 
 STATUS_FIELDS = [
     (Status.COMPLETED, "status_completed"),
@@ -31,11 +31,11 @@ def _status_headers() -> list[str]:
     return [str(status.label) for status, _field in STATUS_FIELDS]
 
 
-def _statuses(row: Rollup) -> list[int]:
+def _statuses(row: Rollup | OverviewRow) -> list[int]:
     return [getattr(row, name) for _status, name in STATUS_FIELDS]
 
 
-def status_series(rows: list[Rollup]) -> list[dict[str, object]]:
+def status_series(rows: list[Rollup] | list[OverviewRow]) -> list[dict[str, object]]:
     """One stacked-bar series per status, in the order of STATUS_FIELDS."""
     return [
         {"name": str(status.label), "key": str(status), "data": [getattr(r, name) for r in rows]}
@@ -60,7 +60,7 @@ def _reporting(row: Rollup) -> list[int]:
     ]
 
 
-def _period_reporting(row: Rollup) -> list[int]:
+def _period_reporting(row: OverviewRow) -> list[int]:
     return [
         row.period_expected,
         row.period_submitted,
@@ -71,7 +71,7 @@ def _period_reporting(row: Rollup) -> list[int]:
     ]
 
 
-def overview_table(rows: list[Rollup]) -> Table:
+def overview_table(rows: list[OverviewRow]) -> Table:
     return Table(
         title=_("全国总览"),
         headers=[
@@ -92,13 +92,13 @@ def overview_table(rows: list[Rollup]) -> Table:
         ],
         rows=[
             [
-                r.plan.region.name,
-                r.plan.title,
+                r.region_name,
+                r.plan_title,
                 r.tasks_total,
                 *_statuses(r),
                 share_on_track(r),
                 share_completed(r),
-                r.period.label if r.period else "",
+                r.period_label or "",
                 *_period_reporting(r),
                 r.as_of.isoformat(),
             ]
@@ -224,10 +224,11 @@ def duties_title() -> str:
     return _("职责任务")
 
 
-def duties_table(duties: list[Responsibility]) -> Table:
+def duties_table(duties: list[DutyRow]) -> Table:
     """The rows carry `light` (set by the view, from tasks.lights)."""
     states = dict(ReportState.choices)
     roles = dict(ResponsibilityRole.choices)
+    statuses = dict(Status.choices)
     return Table(
         title=duties_title(),
         headers=[
@@ -243,13 +244,13 @@ def duties_table(duties: list[Responsibility]) -> Table:
         ],
         rows=[
             [
-                d.task.plan.region.name,
-                d.task.plan.title,
-                f"{d.task.label}{d.task.title}",
+                d.region_name,
+                d.plan_title,
+                f"{d.task_label}{d.task_title}",
                 str(roles.get(d.role, d.role)),
-                d.task.get_status_display(),
+                str(statuses.get(d.task_status, d.task_status)),
                 light_label(d.light),
-                d.task.due_on.isoformat() if d.task.due_on else "",
+                d.task_due_on.isoformat() if d.task_due_on else "",
                 d.latest_report_period or "",
                 str(states.get(d.latest_report_state, "")) if d.latest_report_state else "",
             ]
@@ -262,10 +263,10 @@ def light_label(light: str) -> str:
     return {"red": _("红"), "amber": _("黄"), "green": _("绿")}[light]
 
 
-def overview_chart(rows: list[Any], trend: dict[str, Any]) -> dict[str, Any]:
+def overview_chart(rows: list[OverviewRow], trend: dict[str, Any]) -> dict[str, Any]:
     """The overview's two charts: statuses by plan, and the trend of the nightly rollups."""
     return {
-        "status": {"categories": [r.plan.region.name for r in rows], "series": status_series(rows)},
+        "status": {"categories": [r.region_name for r in rows], "series": status_series(rows)},
         "trend": {
             "categories": trend["dates"],
             "series": [{"name": name, "data": data} for name, data in trend["series"].items()],

@@ -8,6 +8,8 @@ downloads them. Filters are GET parameters, so a link carries them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -20,6 +22,7 @@ from django.views.decorators.http import require_GET
 from agencies import rules
 from dashboards import tables
 from dashboards.selectors import (
+    DutyRow,
     agency_responsibilities,
     duty_plans,
     get_agency_for_user,
@@ -32,10 +35,12 @@ from dashboards.selectors import (
 )
 from ops.db_router import reads_from_replica
 from ops.page_cache import ROLLUP_VERSION_KEY, cached_page, kept_value
+from ops.rows import choice_labels, day_text, pk_path
 from ops.tables import Table, table_response
 from plans.selectors import get_plan_for_user
-from tasks.lights import light_for
-from tasks.models import Responsibility, Status
+from reports.models import ProgressReport
+from tasks.lights import light_badges, light_for
+from tasks.models import ResponsibilityRole, Status
 
 EXPORT_FORMATS = {"csv", "xlsx"}
 DUTIES_PAGE_SIZE = 100
@@ -71,14 +76,18 @@ def overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     # All of the country: a line per province; one region asked for: a line per plan's region.
     plan_ids = sorted(r.plan_id for r in rows)
+    # Every plan (NIPA, no region asked for): the province sums the nightly rollup wrote.
+    every_plan = region_id is None and rules.reads_everything(request.user)
     trend = kept_value(
         name="overview-trend",
         parts=(plan_ids, today, region_id is None),
         version_key=ROLLUP_VERSION_KEY,
-        compute=lambda: trend_series(plan_ids=plan_ids, until=today, by_province=region_id is None),
+        compute=lambda: trend_series(
+            plan_ids=plan_ids, until=today, by_province=region_id is None, every_plan=every_plan
+        ),
     )
     chart = tables.overview_chart(rows, trend)
-    regions = sorted({(r.plan.region_id, r.plan.region.name) for r in rows}, key=lambda x: x[1])
+    regions = sorted({(r.region_id, r.region_name) for r in rows}, key=lambda x: x[1])
     return render(
         request,
         "dashboards/overview.html",
@@ -89,10 +98,30 @@ def overview(request: HttpRequest) -> HttpResponse:
             "regions": regions if region_id is None else [],
             "region_id": region_id,
             "query": urlencode({"region": region_id}) if region_id else "",
-            "red_tasks": red_tasks(user=request.user, today=today)[:RED_TASKS_SHOWN],
+            "red_tasks": _red_rows(request, today=today),
             "red_tasks_shown": RED_TASKS_SHOWN,
         },
     )
+
+
+def _red_rows(request: HttpRequest, *, today: dt.date) -> list[dict[str, object]]:
+    """The most urgent red tasks as the overview lists them: values, a link and a label."""
+    task_url = pk_path("tasks:task_detail")
+    statuses = choice_labels(Status.choices)
+    found = red_tasks(user=request.user, today=today).values_list(
+        "pk", "label", "title", "status", "due_on", "plan__region__name"
+    )
+    return [
+        {
+            "region": region,
+            "url": task_url(pk),
+            "name": f"{label}{title}",
+            "status": status,
+            "status_label": statuses.get(status, status),
+            "due": day_text(due_on),
+        }
+        for pk, label, title, status, due_on, region in found[:RED_TASKS_SHOWN]
+    ]
 
 
 @require_GET
@@ -119,9 +148,24 @@ def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "rollups": rollups,
             "tables": choices,
             "chart": chart,
-            "cases": typical_cases(plan=plan)[:50],
+            "cases": _case_rows(typical_cases(plan=plan)[:50]),
         },
     )
+
+
+def _case_rows(cases: Iterable[ProgressReport]) -> list[dict[str, object]]:
+    """The typical cases as the dashboard lists them, each with its link made once a page."""
+    report_url = pk_path("reports:report_detail")
+    return [
+        {
+            "url": report_url(case.pk),
+            "name": f"{case.task.label}{case.task.title}",
+            "agency": case.agency.name,
+            "period": case.period.label,
+            "achievements": case.achievements,
+        }
+        for case in cases
+    ]
 
 
 @require_GET
@@ -134,10 +178,36 @@ def my_agency(request: HttpRequest) -> HttpResponse:
     return redirect("dashboards:agency", pk=mine[0])
 
 
-def _with_lights(duties: list[Responsibility], *, today: dt.date) -> list[Responsibility]:
-    for duty in duties:
-        duty.light = light_for(status=duty.task.status, due_on=duty.task.due_on, today=today)
-    return duties
+def _duty_rows(found: Iterable[tuple[Any, ...]], *, today: dt.date) -> list[DutyRow]:
+    rows = [DutyRow(*values) for values in found]
+    for row in rows:
+        row.light = light_for(status=row.task_status, due_on=row.task_due_on, today=today)
+    return rows
+
+
+def _duty_display(rows: list[DutyRow]) -> list[dict[str, object]]:
+    """The page's rows: labels, lights and links made once a page, then put in each row."""
+    task_url = pk_path("tasks:task_detail")
+    report_url = pk_path("reports:report_detail")
+    roles = choice_labels(ResponsibilityRole.choices)
+    statuses = choice_labels(Status.choices)
+    lights = light_badges()
+    return [
+        {
+            "region": row.region_name,
+            "url": task_url(row.task_id),
+            "name": f"{row.task_label}{row.task_title}",
+            "plan": row.plan_title,
+            "role": roles.get(row.role, row.role),
+            "status": row.task_status,
+            "status_label": statuses.get(row.task_status, row.task_status),
+            "light": lights[row.light],
+            "due": day_text(row.task_due_on),
+            "report_url": report_url(row.latest_report_id) if row.latest_report_id else "",
+            "report_period": row.latest_report_period,
+        }
+        for row in rows
+    ]
 
 
 @require_GET
@@ -154,7 +224,7 @@ def agency_duties(request: HttpRequest, pk: int) -> HttpResponse:
     )
     today = timezone.localdate()
     if request.GET.get("format") in EXPORT_FORMATS:
-        duties = _with_lights(list(found), today=today)
+        duties = _duty_rows(found, today=today)
         return _download(request, {"duties": tables.duties_table(duties)}, f"agency-{agency.pk}")
     # A NIPA department shares hundreds of tasks: the page reads one page of them (and the
     # count, and the plans for the filter) from the database; the download has them all.
@@ -165,7 +235,7 @@ def agency_duties(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "agency": agency,
             "own": agency.pk in rules.agency_ids(request.user),
-            "duties": _with_lights(list(page.object_list), today=today),
+            "duties": _duty_display(_duty_rows(page.object_list, today=today)),
             "page": page,
             "total": page.paginator.count,
             "table_title": tables.duties_title(),
@@ -173,6 +243,6 @@ def agency_duties(request: HttpRequest, pk: int) -> HttpResponse:
             "plan_id": plan_id,
             "status": status,
             "query": urlencode({k: v for k, v in {"plan": plan_id, "status": status}.items() if v}),
-            "statuses": Status.choices,
+            "statuses": list(choice_labels(Status.choices).items()),
         },
     )

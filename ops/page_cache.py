@@ -257,5 +257,6 @@ def cached_api_list(method: View) -> View:
 
 def _user_state(request: HttpRequest) -> object:
     """What else a user's page shows that changes without a write to the tracked apps (the
-    bell's unread count): settings.PAGE_CACHE_USER_STATE names it, so ops imports no app."""
-    return import_string(settings.PAGE_CACHE_USER_STATE)(user=request.user)
+    bell's unread count): settings.PAGE_CACHE_USER_STATE names it, so ops imports no app.
+    It takes the request, so that a page rendered after a miss reuses what the key read."""
+    return import_string(settings.PAGE_CACHE_USER_STATE)(request=request)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from agencies import rules
 from agencies.models import Agency
@@ -79,6 +80,9 @@ def expected_reports(*, plan: Plan, period: ReportingPeriod) -> list[ExpectedRep
     ]
 
 
+StrOrPromise = str | Promise
+
+
 @dataclass
 class ReportRow:
     """`report` is None when the user may not see it (another agency's draft): the row then
@@ -92,6 +96,7 @@ class ReportRow:
     late: bool  # 逾期报送 (`late_q`)
     can_write: bool
     can_review: bool
+    state_label: StrOrPromise = ""  # the report's state as shown (`get_state_display`)
 
 
 # The task page shows the periods that matter now: the latest that have opened and the next
@@ -128,6 +133,9 @@ def task_report_rows(*, user: User, task: Task, all_periods: bool = False) -> Re
     reports = {(r.period_id, r.agency_id): r for r in visible}
     writable = rules.reporting_agency_ids(user)
     reviewer = rules.can_coordinate_plan(user, plan)
+    # Each state's label looked up in one dict for the table (`get_state_display` rebuilds
+    # its choices per call); still lazy, translated in the language the page renders in.
+    labels = dict(ReportState.choices)
     rows = []
     for period in periods:
         for agency in agencies:
@@ -144,6 +152,7 @@ def task_report_rows(*, user: User, task: Task, all_periods: bool = False) -> Re
                     late=handed_in and report.handed_in_late,
                     can_write=agency.pk in writable,
                     can_review=reviewer and report is not None,
+                    state_label=labels.get(report.state, report.state) if report else "",
                 )
             )
     return ReportTable(rows=rows, hidden_periods=len(every) - len(periods))

@@ -168,13 +168,16 @@ class PasswordExpiryMiddleware:
         self, request: HttpRequest, view: Callable[..., HttpResponse], *args: object
     ) -> HttpResponse | None:
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or self._exempt(request):
+        if user is None or not user.is_authenticated:
+            return None
+        days = settings.PASSWORD_MAX_AGE_DAYS
+        # Nothing to enforce (no mark, no expiry): the exemptions need not be looked at.
+        if (not days and not request.session.get(MUST_CHANGE_KEY)) or self._exempt(request):
             return None
         if self._must_change(request, user):
             return self._to_password_change(
                 request, _("您正在使用管理员设置的临时密码，请先修改密码。")
             )
-        days = settings.PASSWORD_MAX_AGE_DAYS
         if not days:
             return None
         now = timezone.now()
@@ -211,7 +214,9 @@ class PasswordExpiryMiddleware:
 
     @staticmethod
     def _exempt(request: HttpRequest) -> bool:
+        # By the resolved view's name, not a reversed path: no URL is reversed per request
+        # (the admin's logout is named `logout` too, so EXEMPT covers it).
         match = request.resolver_match  # set by the time process_view runs
-        return (match is not None and match.url_name in EXEMPT) or request.path.startswith(
-            (settings.STATIC_URL or "/static/", reverse("admin:index") + "logout", "/api/")
-        )
+        if match is not None and match.url_name in EXEMPT:
+            return True
+        return request.path.startswith((settings.STATIC_URL or "/static/", "/api/"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -31,6 +31,20 @@ class ResponsibilitySerializer(serializers.ModelSerializer):
         fields = ["id", "task", "agency", "agency_name", "side", "role", "order", "written"]
         read_only_fields = fields
 
+    def to_representation(self, instance: Responsibility) -> dict[str, Any]:
+        # Plain values, the same the declared fields give (the schema still reads them): a task
+        # list nests several per task, and DRF's field-by-field walk was most of its time.
+        return {
+            "id": instance.pk,
+            "task": instance.task_id,
+            "agency": instance.agency_id,
+            "agency_name": instance.agency.name,
+            "side": instance.side,
+            "role": instance.role,
+            "order": instance.order,
+            "written": instance.written,
+        }
+
 
 class TaskSerializer(serializers.ModelSerializer):
     responsibilities = ResponsibilitySerializer(many=True, read_only=True)
@@ -54,6 +68,49 @@ class TaskSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance: Task) -> dict[str, Any]:
+        # As the declared fields give it, without their per-field walk (see above); the two
+        # dates through their own fields, for DRF's format and time zone.
+        fields = self.fields
+        changed_at, due_on = instance.status_changed_at, instance.due_on
+        return {
+            "id": instance.pk,
+            "plan": instance.plan_id,
+            "section": instance.section_id,
+            "number": instance.number,
+            "label": instance.label,
+            "title": instance.title,
+            "body": instance.body,
+            "status": instance.status,
+            "status_changed_at": fields["status_changed_at"].to_representation(changed_at)
+            if changed_at is not None
+            else None,
+            "due_on": fields["due_on"].to_representation(due_on) if due_on is not None else None,
+            "non_exhaustive": instance.non_exhaustive,
+            "version": instance.version,
+            "responsibilities": listed
+            if (listed := getattr(instance, "listed_responsibilities", None)) is not None
+            else fields["responsibilities"].to_representation(instance.responsibilities.all()),
+        }
+
+
+def _list_responsibilities(tasks: list[Task]) -> None:
+    """Each listed task's responsibilities as the serializer gives them, read as plain values
+    in one query (in the order written), not as a model and an agency per row."""
+    rows = (
+        Responsibility.objects.filter(task_id__in=[task.pk for task in tasks])
+        .order_by("task_id", "order")
+        .values_list(
+            "id", "task_id", "agency_id", "agency__name", "side", "role", "order", "written"
+        )
+    )
+    by_task: dict[int, list[dict[str, Any]]] = {task.pk: [] for task in tasks}
+    keys = ResponsibilitySerializer.Meta.fields
+    for row in rows:
+        by_task[row[1]].append(dict(zip(keys, row, strict=True)))
+    for task in tasks:
+        task.listed_responsibilities = by_task[task.pk]  # type: ignore[attr-defined]
+
 
 class StatusChangeSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
@@ -68,14 +125,23 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     # Kept per full URL, so per query string: each filter has its own copy.
     @cached_api_list
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        tasks = list(page if page is not None else queryset)
+        _list_responsibilities(tasks)
+        data = self.get_serializer(tasks, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
     def get_queryset(self) -> QuerySet[Task]:
-        return (
-            Task.objects.visible_to(self.request.user)
-            .prefetch_related("responsibilities__agency")
-            .order_by("plan_id", "number")
+        tasks = Task.objects.visible_to(self.request.user).order_by("plan_id", "number")
+        if self.action == "list":  # the list reads them as plain values (_list_responsibilities)
+            return tasks
+        # Each task's responsibilities with their agency in one query, in the order written
+        # (by task and order: not the model's default, which joins the task and its plan to sort).
+        responsibilities = Responsibility.objects.select_related("agency").order_by(
+            "task_id", "order"
         )
+        return tasks.prefetch_related(Prefetch("responsibilities", queryset=responsibilities))
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         task = self.get_object()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, get_args
 
 from django.db.models import Q
+from django.template.loader import render_to_string
 
 from tasks.models import Status
 
@@ -69,3 +70,11 @@ def light_for(
     if next_report_due is not None and next_report_due < today:
         return "amber"
     return "green"
+
+
+def light_badges() -> dict[str, str]:
+    """Each light as tasks/_light.html draws it, drawn once: a page of many rows then puts
+    the badge in by its name rather than including the template per row."""
+    return {
+        light: render_to_string("tasks/_light.html", {"light": light}) for light in get_args(Light)
+    }

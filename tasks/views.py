@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agencies import rules
 from agencies.models import Agency
 from ops.page_cache import cached_page
+from ops.rows import choice_labels, day_text, pk_path
 from plans.models import IndicatorValue
 from tasks import selectors, services
 from tasks.forms import (
@@ -37,8 +38,8 @@ from tasks.forms import (
     WorkItemForm,
     WorkItemStatusForm,
 )
-from tasks.lights import light_for
-from tasks.models import Status, Task, WorkItem
+from tasks.lights import light_badges, light_for
+from tasks.models import ResponsibilityRole, Status, Task, WorkItem
 from tasks.services import Conflict
 
 # --- 我的任务 -------------------------------------------------------------------------------
@@ -60,10 +61,53 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         overdue=bool(data.get("overdue")),
         q=data.get("q") or "",
     )
-    ctx = {"form": form, "groups": groups}
+    ctx = {"form": form, "groups": _my_task_lines(groups)}
     if request.htmx and request.htmx.target == "my-tasks-results":
         return render(request, "tasks/_my_tasks_results.html", ctx)
     return render(request, "tasks/my_tasks.html", ctx)
+
+
+def _my_task_lines(groups: list[selectors.PlanGroup]) -> list[dict[str, Any]]:
+    """The rows as the page shows them, in plain values: the links, the labels and the light
+    made once per page and filled in per row, not a `{% url %}`, a choices lookup, a date
+    filter and an include for each of a busy liaison's rows."""
+    task_url = pk_path("tasks:task_detail")
+    item_url = pk_path("tasks:work_item_detail")
+    report_url = pk_path("reports:report_detail")
+    statuses = choice_labels(Status.choices)
+    roles = choice_labels(ResponsibilityRole.choices)
+    lights = light_badges()
+    return [
+        {
+            "plan": group.plan,
+            "lines": [
+                {
+                    "kind": row.kind,
+                    "label": row.task.label,
+                    "title": row.title,
+                    "year": row.work_item.year if row.work_item else None,
+                    "url": item_url(row.work_item.pk) if row.work_item else task_url(row.task.pk),
+                    "returned": {
+                        "url": report_url(row.returned.pk),
+                        "period": row.returned.period,
+                        "reason": row.returned.reason,
+                    }
+                    if row.returned
+                    else None,
+                    "role": row.role,
+                    "role_label": roles[row.role],
+                    "status": row.status,
+                    "status_label": statuses[row.status],
+                    "light": lights[row.light],
+                    "due_on": day_text(row.due_on),
+                    "next_report_due": day_text(row.next_report_due),
+                    "overdue": row.overdue,
+                }
+                for row in group.rows
+            ],
+        }
+        for group in groups
+    ]
 
 
 # --- the task page ------------------------------------------------------------------------

@@ -60,8 +60,9 @@ REMINDER_ITEM_SOURCES = [
     "notifications.reminders.work_item_items",
     "supervision.reminders.supervision_items",
 ]
-# What varies a cached page besides the data version (ops/page_cache.py): the bell.
-PAGE_CACHE_USER_STATE = "notifications.selectors.unread_count"
+# What varies a cached page besides the data version (ops/page_cache.py): the bell, read
+# once per request and shared with the header's bell (`(*, request) -> object`).
+PAGE_CACHE_USER_STATE = "notifications.context_processors.request_unread_count"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -100,6 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "notifications.context_processors.bell",
                 "agencies.context_processors.roles",
+                "config.context_processors.site_links",
             ],
         },
     },

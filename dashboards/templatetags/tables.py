@@ -43,13 +43,33 @@ def table_body(table: Table, row_header: int = 0) -> SafeString:
         empty = conditional_escape(_("暂无数据。"))
         return mark_safe(f'<tr><td colspan="{len(table.headers)}">{empty}</td></tr>')  # noqa: S308 - escaped above  # nosec B308 B703
     separator = get_format("DECIMAL_SEPARATOR")
+    # Most cells of the national tables are counts: written as _text would, without its call.
+    plain_ints = not settings.USE_THOUSAND_SEPARATOR
     rows = []
     for row in table.rows:
         cells = [
-            f'<th scope="row">{_text(cell, separator)}</th>'
-            if index == row_header
+            f"<td>{cell}</td>"
+            if plain_ints and type(cell) is int
             else f"<td>{_text(cell, separator)}</td>"
-            for index, cell in enumerate(row, start=1)
+            for cell in row
         ]
+        if 0 < row_header <= len(row):
+            cells[row_header - 1] = f'<th scope="row">{_text(row[row_header - 1], separator)}</th>'
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return mark_safe("\n".join(rows))  # noqa: S308 - every value escaped in _text  # nosec B308 B703
+
+
+@register.simple_tag
+def select_options(choices: list[tuple[object, object]], selected: object = None) -> SafeString:
+    """`<option>`s for (value, label) pairs, the one equal to `selected` selected: what
+    `{% for value, label in choices %}<option value="{{ value }}"{% if value == selected %}
+    selected{% endif %}>{{ label }}</option>{% endfor %}` gives, without a template loop over
+    the ~330 plans or regions of a national page."""
+    separator = get_format("DECIMAL_SEPARATOR")
+    return mark_safe(  # noqa: S308 - every value escaped in _text  # nosec B308 B703
+        "".join(
+            f'<option value="{_text(value, separator)}"'
+            f"{' selected' if value == selected else ''}>{_text(label, separator)}</option>"
+            for value, label in choices
+        )
+    )

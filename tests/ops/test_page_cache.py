@@ -161,3 +161,12 @@ def test_the_overview_trend_is_kept_until_a_rollup_is_built(
         rollup_build(as_of=today)
     page = client.get("/dashboards/?a=2").content.decode()
     assert f'"{today.isoformat()}"' in page  # the new night is on the trend at once
+
+
+def test_a_page_built_after_a_miss_reads_the_bell_once(world) -> None:
+    """The key varies with the bell's count and the header shows it: one read serves both."""
+    client = _client(world.users["liaison"])
+    with CaptureQueriesContext(connection) as built:
+        assert client.get(reverse("home")).status_code == 200
+    bell = [q for q in built.captured_queries if "notifications_notification" in q["sql"]]
+    assert len(bell) == 1

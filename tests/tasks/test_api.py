@@ -85,3 +85,45 @@ def test_filters_by_agency_role_status_and_overdue(world, api) -> None:
     assert ids(status="behind") == [world.a2.pk]
     assert ids(overdue="true") == [world.a2.pk]
     assert world.a2.pk not in ids(overdue="false")
+
+
+def test_the_task_list_reads_as_drf_s_fields_in_a_fixed_number_of_queries(
+    world, api, django_assert_num_queries
+) -> None:
+    """The list's plain-value serializers give what the declared fields give, for a task with
+    and without a section, dates and responsibilities; the query count does not grow."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from rest_framework import serializers
+
+    from tasks.api import ResponsibilitySerializer, TaskSerializer
+    from tests.factories import ResponsibilityFactory, TaskFactory
+
+    Task.objects.filter(pk=world.a1.pk).update(
+        status_changed_at=timezone.now(), due_on=dt.date(2026, 6, 30)
+    )
+    coordinator = world.users["coordinator"]
+
+    def fresh():  # memberships not yet read, as in a new request
+        return api(type(coordinator).objects.get(pk=coordinator.pk))
+
+    client = fresh()
+    # memberships, count, tasks, responsibilities with their agencies
+    with django_assert_num_queries(4) as captured:
+        body = client.get("/api/v1/tasks/").json()
+    for task in Task.objects.filter(pk__in=[t["id"] for t in body["results"]]):
+        generic = serializers.Serializer.to_representation(TaskSerializer(), task)
+        generic["responsibilities"] = [
+            serializers.Serializer.to_representation(ResponsibilitySerializer(), r)
+            for r in task.responsibilities.all()
+        ]
+        [listed] = [t for t in body["results"] if t["id"] == task.pk]
+        assert listed == generic
+    few = len(captured.captured_queries)
+    for n in range(5):
+        more = TaskFactory(plan=world.plan_a, number=100 + n)
+        ResponsibilityFactory(task=more, agency=world.hainan_office, order=0)
+    client = fresh()
+    with django_assert_num_queries(few):
+        assert len(client.get("/api/v1/tasks/").json()["results"]) == len(body["results"]) + 5

@@ -247,3 +247,53 @@ def test_timeline_newest_first_with_actors(world, django_assert_num_queries):
         actors = [e.actor.username for e in events]
     assert [e.reason for e in events] == ["很好", "启动"]
     assert actors == ["nipa_viewer", "coordinator"]
+
+
+def test_timeline_shows_the_same_events_as_the_report_rule(world):
+    """Each report's events by the report's own visibility, for an editor and a viewer of the
+    report's agency, the plan's coordinator, NIPA and another province: a draft stays with its
+    agency, a submitted report is seen by all who see it, an event without a report by all."""
+    from django.db.models import Q
+
+    from reports.models import ProgressReport
+    from tasks.events import event_record
+    from tasks.models import Event, EventKind
+
+    ProgressReport.objects.filter(pk=world.report_a1_office.pk).update(state=ReportState.SUBMITTED)
+    coordinator = world.users["coordinator"]
+    plain = event_record(actor=coordinator, kind=EventKind.COMMENTED, plan=world.plan_a,
+                         task=world.a1, reason="评论")  # fmt: skip
+    on = {}
+    for name, report in [
+        ("commerce_draft", world.report_a1_commerce),
+        ("office_submitted", world.report_a1_office),
+        ("office_draft_a2", world.report_a2_office),
+    ]:
+        on[name] = event_record(
+            actor=coordinator,
+            kind=EventKind.ATTACHMENT_ADDED,
+            plan=world.plan_a,
+            task=report.task,
+            report=report,
+            to_value=name,
+        )
+    expected = {
+        "liaison": {"plain", "commerce_draft", "office_submitted"},
+        "local_viewer": {"plain", "commerce_draft", "office_submitted"},
+        "coordinator": {"plain", "office_submitted", "office_draft_a2"},
+        "nipa_viewer": {"plain", "office_submitted"},
+        "other_liaison": {"plain"},
+    }
+    names = {plain.pk: "plain", **{e.pk: n for n, e in on.items()}}
+    for who, seen in expected.items():
+        user = world.users[who]
+        # What the rule was before: every event whose report is among all the user may see.
+        before = Q(report__isnull=True) | Q(report__in=ProgressReport.objects.visible_to(user))
+        old_task = set(Event.objects.filter(task=world.a1).filter(before).values_list("pk"))
+        old_plan = set(Event.objects.filter(plan=world.plan_a).filter(before).values_list("pk"))
+        task_events = selectors.task_timeline_for(user=user, task=world.a1)
+        plan_events = selectors.plan_timeline(user=user, plan=world.plan_a)
+        assert {(e.pk,) for e in task_events} == old_task, who
+        assert {(e.pk,) for e in plan_events} == old_plan, who
+        assert {names[e.pk] for e in plan_events} == seen, who
+        assert {names[e.pk] for e in task_events} == seen - {"office_draft_a2"}, who
