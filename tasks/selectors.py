@@ -400,6 +400,17 @@ def task_timeline_for(*, user: User, task: Task, kind: str = "") -> QuerySet[Eve
     return events.select_related(*TIMELINE_RELATED).order_by("-created_at", "-pk")
 
 
+# The task page shows the newest events and links to the whole timeline (paged, filterable,
+# downloadable): a busy task's history must not make its page slower year after year.
+TIMELINE_ON_PAGE = 30
+
+
+def timeline_head(events: QuerySet[Event]) -> tuple[list[Event], bool]:
+    """The newest TIMELINE_ON_PAGE events, and whether there are older ones (one query)."""
+    head = list(events[: TIMELINE_ON_PAGE + 1])
+    return head[:TIMELINE_ON_PAGE], len(head) > TIMELINE_ON_PAGE
+
+
 def plan_timeline(*, user: User, plan: Plan, kind: str = "") -> QuerySet[Event]:
     """Everything recorded on the plan (its tasks, work items, reports, meetings, packs,
     periods) that the user may see, of one kind or all, newest first."""

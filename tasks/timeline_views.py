@@ -41,7 +41,8 @@ def task_timeline(request: HttpRequest, pk: int) -> HttpResponse:
         return _download(events, filename=f"task-{task.pk}-timeline", fmt=fmt)
     if request.htmx:  # the task page's timeline, filtered in place
         can_comment = rules.can_comment(request.user, task)
-        ctx = {"task": task, "events": events, "kind": kind}
+        head, older = selectors.timeline_head(events)
+        ctx = {"task": task, "events": head, "older_events": older, "kind": kind}
         ctx["comment_form"] = CommentForm() if can_comment else None
         return render(request, "tasks/_timeline.html", ctx)
     ctx = {"plan": task.plan, "task": task, **_page(request, events, kind)}

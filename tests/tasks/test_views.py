@@ -577,3 +577,37 @@ def test_my_tasks_rows_are_drawn_as_before(world, language):
     assert body == before
     assert "推动快速维权" in body and "report-returned" in body and "数据&lt;不全&gt;" in body
     assert ("牵头" in body) is (language == "zh-hans")  # the labels are in the asked language
+
+
+def test_task_page_shows_the_newest_events_and_links_to_the_whole_timeline(world):
+    """A busy task's history does not make its page longer (and slower) year after year: the
+    newest TIMELINE_ON_PAGE events, then a link to the paged timeline; the same query count
+    with 5 or 45 events."""
+    from tasks.selectors import TIMELINE_ON_PAGE
+
+    viewer = world.users["nipa_viewer"]
+    url = reverse("tasks:task_detail", args=[world.a1.pk])
+
+    def comment(n: int) -> None:
+        Event.objects.create(
+            kind=EventKind.COMMENTED, plan=world.plan_a, task=world.a1, actor=viewer,
+            reason=f"第{n}条意见",
+        )  # fmt: skip
+
+    for n in range(5):
+        comment(n)
+    client = _client(viewer)
+    client.get(url)  # the session's first page does its once-a-session work
+    with CaptureQueriesContext(connection) as few:
+        body = client.get(url).content.decode()
+    assert "第4条意见" in body and "查看更早的动态" not in body
+    for n in range(5, TIMELINE_ON_PAGE + 15):
+        comment(n)
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(url).content.decode()
+    newest, oldest_shown = TIMELINE_ON_PAGE + 14, 15
+    assert f"第{newest}条意见" in body and f"第{oldest_shown}条意见" in body
+    assert f"第{oldest_shown - 1}条意见" not in body
+    timeline = reverse("tasks:task_timeline", args=[world.a1.pk])
+    assert f'<a href="{timeline}">查看更早的动态' in body
+    assert len(many.captured_queries) == len(few.captured_queries)
