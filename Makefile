@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-lock
 
-.PHONY: backup restore setup demo test e2e faults security-scan bench lint format migrations-check messages clean
+.PHONY: backup restore setup demo demo-smoke test e2e faults security-scan bench lint format migrations-check messages clean
 
 # Rebuilt only when the lock file changes, so `make setup` is cheap to run again.
 $(STAMP): requirements.lock
@@ -25,6 +25,11 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The embedded demo (SQLite) loaded into a throw-away file and every main page opened as each
+# kind of demo user: no 5xx (scripts/demo_smoke.py).
+demo-smoke: setup
+	$(BIN)/python scripts/demo_smoke.py
 
 # Browser journeys in Debian's Chromium (apt-get install chromium); screenshots go to
 # test-results/e2e/.
@@ -52,6 +57,7 @@ bench: setup
 	command -v wrk >/dev/null || echo "wrk is not installed (apt-get install wrk): the load figures will be missing"
 	$(BIN)/python bench/importer.py
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/search.py
 	$(BIN)/python bench/packs.py
 
 lint: setup

@@ -38,6 +38,10 @@ router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("v1/", include(router.urls)),
+    # Apps whose API is not a viewset on the router keep their own URL list.
+    path("v1/", include("search.api_urls")),
+    path("v1/", include("comparison.api_urls")),
+    path("v1/", include("evaluations.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its init script as a file: the page needs no inline script (CSP).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -25,6 +25,7 @@ LINKS = {
     "account": "password_change",  # 修改密码
     "logout": "logout",
     "set_language": "set_language",
+    "search": "search:search",
 }
 
 

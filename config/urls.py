@@ -30,6 +30,9 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("manage/", include("administration.urls")),
     path("supervision/", include("supervision.urls")),
+    path("search/", include("search.urls")),
+    path("compare/", include("comparison.urls")),
+    path("evaluations/", include("evaluations.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

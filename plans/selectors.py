@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from agencies import rules
 from agencies.rules import User
@@ -25,4 +25,15 @@ def plan_list_for_user(*, user: User) -> QuerySet[Plan]:
         .select_related("region", "lead_agency")
         .annotate(task_count=Count("tasks"))
         .order_by("region__name", "-issued_on")
+    )
+
+
+def plan_by_reference(*, reference: str) -> Plan | None:
+    """The plan named by its code or its document number (琼府〔2022〕39号), as every
+    command-line export takes it (export_meeting_pack, export_duty_table,
+    export_self_evaluation)."""
+    return (
+        Plan.objects.select_related("region", "lead_agency")
+        .filter(Q(code=reference) | Q(doc_number=reference))
+        .first()
     )

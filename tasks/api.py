@@ -6,19 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from agencies import rules
 from api.etag import required_version, with_etag
 from ops.page_cache import cached_api_list
+from plans.selectors import get_plan_for_user
 from tasks import services
+from tasks.duty_table import FILE_FORMATS, duty_table_gather, duty_table_response
 from tasks.filters import ResponsibilityFilterSet, TaskFilterSet, WorkItemFilterSet
 from tasks.models import Responsibility, Status, Task, WorkItem
 
@@ -166,6 +170,34 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         )
         task = self.get_queryset().get(pk=task.pk)
         return with_etag(Response(TaskSerializer(task).data), task.version)
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # The duty table's ?format=xlsx|docx names a file, not a DRF renderer: negotiation
+        # must not answer 404 for it; the action answers the file, or JSON.
+        return super().perform_content_negotiation(request, force or self.action == "duty_table")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("plan", OpenApiTypes.INT, required=True),
+            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", *FILE_FORMATS]),
+        ],
+        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["get"], url_path="duty-table", pagination_class=None)
+    def duty_table(self, request: Request) -> Response | HttpResponse:
+        """责任分工表 of a plan the caller may see: JSON (plan, sections, tasks with each
+        side's lead and co agencies, deadline, status and light), or the XLSX or DOCX file."""
+        fmt = request.query_params.get("format", "json").strip().lower() or "json"
+        if fmt not in ("json", *FILE_FORMATS):
+            raise ValidationError({"format": [_("格式只能是 json、xlsx、docx。")]})
+        value = request.query_params.get("plan", "").strip()
+        if not value.isdigit():
+            raise ValidationError({"plan": [_("请用 plan=方案编号 指定方案。")]})
+        plan = get_plan_for_user(request.user, int(value))
+        data = duty_table_gather(plan=plan)
+        if fmt == "json":
+            return Response(data)
+        return duty_table_response(plan=plan, data=data, fmt=fmt)
 
 
 class ResponsibilityViewSet(viewsets.ReadOnlyModelViewSet):

@@ -292,6 +292,12 @@ class EventKind(models.TextChoices):
     SUPERVISION_CLOSED = "supervision_closed", _("督办办结")
     SUPERVISION_RETURNED = "supervision_returned", _("督办退回")
     SUPERVISION_URGED = "supervision_urged", _("督办催办")
+    EVALUATION_OPENED = "evaluation_opened", _("发起年度自评")
+    EVALUATION_SUBMITTED = "evaluation_submitted", _("提交自评")
+    EVALUATION_RETURNED = "evaluation_returned", _("退回自评")
+    EVALUATION_ACCEPTED = "evaluation_accepted", _("采纳自评")
+    EVALUATION_ASSESSED = "evaluation_assessed", _("填写自评总体评价")
+    EVALUATION_FROZEN = "evaluation_frozen", _("冻结年度自评")
 
 
 class Event(AppendOnlyModel):

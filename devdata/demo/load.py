@@ -21,6 +21,7 @@ from devdata.demo.history import (
 from devdata.demo.people import Cast, DemoLogin, People
 from devdata.demo.replay import Replay
 from devdata.demo.reporting import Reporting, owed_reports, periods_create
+from evaluations.demo import demo_evaluations
 from plans.importer.parse import parse_plan
 from plans.models import Plan
 from tasks.services.plan_import import plan_import
@@ -76,6 +77,7 @@ def demo_load() -> list[DemoLogin]:
     logins += nipa_logins
     people.operator(logins=logins)
     replay.run(nightly=fresh)
+    demo_evaluations(plans=plans)  # this year's self-evaluation, in progress
     return logins
 
 

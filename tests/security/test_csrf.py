@@ -19,6 +19,8 @@ def _part(entry: URLPattern | URLResolver) -> str:
     anchors of regex routes (DRF's router, the admin) dropped."""
     text = str(entry.pattern)
     text = re.sub(r"\(\?P<format>[^)]*\)", "json", text)
+    # A group of named alternatives (`(?P<fmt>xlsx|docx)`): the first of them.
+    text = re.sub(r"\(\?P<[a-z_]+>([a-z]+)(?:\|[a-z]+)+\)", r"\1", text)
     text = re.sub(r"\(\?P<[a-z_]+>[^)]*\)", "1", text)
     text = re.sub(r"<drf_format_suffix:[a-z_]+>", ".json", text)
     text = re.sub(r"<str:[a-z_]+>", "docx", text)

@@ -13,12 +13,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from meetings.models import Meeting
 from meetings.packs.services import pack_data_for, pack_file_stem, pack_render, parse_formats
 from plans.models import Plan
+from plans.selectors import plan_by_reference
 
 
 class Command(BaseCommand):
@@ -51,11 +51,7 @@ class Command(BaseCommand):
 
 
 def _plan(value: str) -> Plan:
-    plan = (
-        Plan.objects.select_related("region", "lead_agency")
-        .filter(Q(code=value) | Q(doc_number=value))
-        .first()
-    )
+    plan = plan_by_reference(reference=value)
     if plan is None:
         raise CommandError(_("找不到方案:%(value)s(请用方案代码或文号)") % {"value": value})
     return plan
