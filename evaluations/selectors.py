@@ -48,11 +48,14 @@ def get_part_for_user(user: User, pk: int) -> EvaluationPart:
     return part
 
 
-def evaluation_overview(*, user: User) -> list[SelfEvaluation]:
-    """Every evaluation the user may see, side by side (NIPA's page), with its counts."""
+def evaluation_overview(*, user: User, plan: Plan | None = None) -> list[SelfEvaluation]:
+    """Every evaluation the user may see (of one plan, if given), side by side (NIPA's
+    page), with its counts."""
+    evaluations = evaluations_visible_to(user)
+    if plan is not None:
+        evaluations = evaluations.filter(plan=plan)
     return list(
-        evaluations_visible_to(user)
-        .select_related("plan", "plan__region")
+        evaluations.select_related("plan", "plan__region")
         .annotate(
             part_count=Count("parts"),
             submitted_count=Count(

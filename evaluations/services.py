@@ -126,6 +126,26 @@ def can_edit_part(user: User, part: EvaluationPart) -> bool:
     return part.agency_id in rules.reporting_agency_ids(user)
 
 
+def part_is_editable(
+    *, evaluation: SelfEvaluation, part: EvaluationPart, agency_ids: set[int]
+) -> bool:
+    """Whether a member of `agency_ids` (`rules.reporting_agency_ids`) may still change the
+    part: the year not frozen, the part its agency's, a draft or returned. The page shows the
+    form by it; `part_save` refuses by the same three checks, each with its own message."""
+    return (
+        not evaluation.is_frozen
+        and part.agency_id in agency_ids
+        and part.state in EDITABLE_PART_STATES
+    )
+
+
+def part_is_reviewable(
+    *, evaluation: SelfEvaluation, part: EvaluationPart, coordinates: bool
+) -> bool:
+    """Whether the plan's coordinator (`coordinates`) may accept or return the part now."""
+    return not evaluation.is_frozen and coordinates and part.state == PartState.SUBMITTED
+
+
 def _check_editor(actor: User, part: EvaluationPart) -> None:
     if not can_edit_part(actor, part):
         raise PermissionDenied(_("只能填写本单位的自评分项。"))

@@ -69,7 +69,7 @@ def plan_evaluations(request: HttpRequest, plan_pk: int) -> HttpResponse:
                 return redirect("evaluations:detail", pk=evaluation.pk)
             except ValidationError as exc:
                 form.add_error(None, exc)
-    evaluations = [e for e in evaluation_overview(user=request.user) if e.plan_id == plan.pk]
+    evaluations = evaluation_overview(user=request.user, plan=plan)
     return render(
         request,
         "evaluations/plan_evaluations.html",
@@ -93,9 +93,8 @@ def _detail(
     counts = {state: 0 for state in PartState.values}
     for part in parts_visible_to(user=user, evaluation=evaluation):
         counts[part.state] += 1
-        editable = open_ and part.agency_id in mine and part.state in services.EDITABLE_PART_STATES
         form = None
-        if editable:
+        if services.part_is_editable(evaluation=evaluation, part=part, agency_ids=mine):
             form = (bound or {}).get(part.pk) or PartForm(
                 initial={
                     "version": part.version,
@@ -113,7 +112,9 @@ def _detail(
             {
                 "part": part,
                 "form": form,
-                "reviewable": open_ and can_coordinate and part.state == PartState.SUBMITTED,
+                "reviewable": services.part_is_reviewable(
+                    evaluation=evaluation, part=part, coordinates=can_coordinate
+                ),
             }
         )
     tasks = [

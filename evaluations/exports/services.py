@@ -19,17 +19,6 @@ CONTENT_TYPES = {
 }
 
 
-def parse_formats(value: str) -> list[str]:
-    formats = [f.strip().lower() for f in (value or "").split(",") if f.strip()]
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise ValidationError(
-            _("未知的格式：%(formats)s(可选 docx、pdf、xlsx)")
-            % {"formats": ", ".join(unknown) or "—"}
-        )
-    return list(dict.fromkeys(formats))
-
-
 def export_render(*, data: dict[str, Any], fmt: str) -> bytes:
     if fmt == "docx":
         return render_docx(data)

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -34,6 +34,7 @@ from meetings.packs.content import pack_content_gather
 from meetings.packs.docx import render_docx
 from meetings.packs.pdf import render_pdf
 from meetings.packs.xlsx import render_xlsx
+from ops.formats import formats_parse
 from ops.locks import advisory_lock, lease_free, leases_held
 from ops.models import OutboxMessage
 from ops.outbox import outbox_enqueue, outbox_enqueue_many
@@ -74,23 +75,12 @@ def pack_file_stem(*, plan: Plan, meeting: Meeting | None, data: dict[str, Any])
     return f"{code}-meeting-{meeting.pk}" if meeting else f"{code}-{data['as_of']}"
 
 
-def parse_formats(value: str | list[str]) -> list[str]:
-    names = value.split(",") if isinstance(value, str) else value
-    formats = [n.strip().lower() for n in names if n.strip()]
-    unknown = [f for f in formats if f not in PackFormat.values]
-    if not formats or unknown:
-        raise ValidationError(
-            _("格式只能是 docx、pdf、xlsx:%(value)s") % {"value": ",".join(unknown) or "—"}
-        )
-    return list(dict.fromkeys(formats))
-
-
 def pack_request(
     *, actor: User, plan: Plan, meeting: Meeting | None, formats: list[str]
 ) -> MeetingPack:
     if not rules.can_manage_meetings(actor, plan):
         raise PermissionDenied(_("只有委员会秘书处可以生成会议材料。"))
-    formats = parse_formats(formats)
+    formats = formats_parse(formats, allowed=PackFormat.values)
     with transaction.atomic():
         pack = MeetingPack.objects.create(
             plan=plan, meeting=meeting, formats=formats, requested_by=actor, step=_("排队中")

@@ -7,9 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
 
 from plans.models import Plan
 from tasks.duty_table.content import duty_table_gather
@@ -21,7 +19,6 @@ __all__ = [
     "FILE_FORMATS",
     "duty_table_file_name",
     "duty_table_gather",
-    "duty_table_parse_formats",
     "duty_table_render",
     "duty_table_response",
 ]
@@ -45,17 +42,6 @@ def duty_table_file_name(*, plan: Plan, fmt: str) -> str:
     """ASCII, for every browser's download bar: the plan's code, or its id."""
     code = plan.code if plan.code.isascii() else f"plan-{plan.pk}"
     return f"{code}-duty-table.{fmt}"
-
-
-def duty_table_parse_formats(value: str) -> list[str]:
-    """`xlsx,docx` → the formats asked for, each once; anything else is refused."""
-    formats = [n.strip().lower() for n in value.split(",") if n.strip()]
-    unknown = [f for f in formats if f not in FILE_FORMATS]
-    if not formats or unknown:
-        raise ValidationError(
-            _("格式只能是 xlsx、docx:%(value)s") % {"value": ",".join(unknown) or "—"}
-        )
-    return list(dict.fromkeys(formats))
 
 
 def duty_table_response(*, plan: Plan, data: dict[str, Any], fmt: str) -> HttpResponse:

@@ -8,49 +8,36 @@ written from the pre-fill, and their cover says they are a draft.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from evaluations.exports.services import export_file_stem, export_render, parse_formats
+from evaluations.exports.services import FORMATS, export_file_stem, export_render
 from evaluations.selectors import document_data, evaluation_for_export
-from plans.selectors import plan_by_reference
+from plans.export_command import PlanExportCommand
 
 
-class Command(BaseCommand):
+class Command(PlanExportCommand):
     help = "Write a plan's annual self-evaluation (DOCX, PDF, XLSX) into a folder."
+    default_formats = "docx,pdf,xlsx"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--plan", required=True, help="plan code or document number")
+        super().add_arguments(parser)
         parser.add_argument("--year", required=True, type=int)
-        parser.add_argument("--formats", default="docx,pdf,xlsx")
-        parser.add_argument("--out", required=True, type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            formats = parse_formats(options["formats"])
-        except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from exc
+        formats = self.formats(options["formats"], allowed=FORMATS)
         year: int = options["year"]
         if not 2000 <= year <= 2100:
             raise CommandError(_("年度无效：%(year)s") % {"year": year})
-        plan = plan_by_reference(reference=options["plan"])
-        if plan is None:
-            raise CommandError(
-                _("找不到方案:%(value)s(请用方案代码或文号)") % {"value": options["plan"]}
-            )
+        plan = self.plan(options["plan"])
         evaluation = evaluation_for_export(plan=plan, year=year)
         data = document_data(plan=plan, year=year, evaluation=evaluation)
-        out: Path = options["out"]
-        out.mkdir(parents=True, exist_ok=True)
         stem = export_file_stem(data=data)
-        for fmt in formats:
-            path = out / f"{stem}.{fmt}"
-            # Written beside and renamed: a reader never sees half a file.
-            partial = path.with_suffix(f".{fmt}.partial")
-            partial.write_bytes(export_render(data=data, fmt=fmt))
-            partial.replace(path)
-            self.stdout.write(str(path))
+        self.write(
+            out=options["out"],
+            formats=formats,
+            name=lambda fmt: f"{stem}.{fmt}",
+            render=lambda fmt: export_render(data=data, fmt=fmt),
+        )
