@@ -164,15 +164,11 @@ def _has_messages(request: HttpRequest) -> bool:
     return pending
 
 
-def _key(kind: str, request: HttpRequest, viewer: str, *varies: str) -> str | None:
-    """What every kept copy depends on: the data version, the viewer, the language, the day
-    (lights and "overdue" move with it) and the URL; plus what the kind adds. None while
-    there is no version to read: nothing is served or kept."""
-    version = data_version()
-    if version is None:
-        return None
+def _key(kind: str, request: HttpRequest, viewer: str, *varies: str) -> str:
+    """What every kept copy depends on besides the data version: the viewer, the language,
+    the day (lights and "overdue" move with it) and the URL; plus what the kind adds. The
+    version is kept inside the copy (`_lookup`), so one round trip reads both."""
     parts = [
-        str(version),
         viewer,
         get_language() or "",
         timezone.localdate().isoformat(),
@@ -180,6 +176,27 @@ def _key(kind: str, request: HttpRequest, viewer: str, *varies: str) -> str | No
         request.get_full_path(),
     ]
     return f"{kind}:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _lookup(key: str) -> tuple[int | None, Any]:
+    """The data version and what `key` keeps for it, read together in one round trip (a
+    copy is kept with the version it was rendered under, and only served under that same
+    version). (None, None) while there is no version to read: nothing is served or kept."""
+    if not _caught_up():
+        return None, None
+    found = cache_call(
+        "page cache: data version", lambda: cache.get_many([VERSION_KEY, key]), default=None
+    )
+    if found is None:  # the cache did not answer
+        return None, None
+    version = found.get(VERSION_KEY)
+    if version is None:  # a fresh or evicted version: started as `data_version` starts it
+        return data_version(), None
+    version = int(version)
+    kept = found.get(key)
+    if not isinstance(kept, tuple) or len(kept) != 2 or kept[0] != version:
+        return version, None
+    return version, kept[1]
 
 
 def cached_page(view: View) -> View:
@@ -204,13 +221,13 @@ def cached_page(view: View) -> View:
             request.headers.get("HX-Request", ""),
             request.headers.get("HX-Target", ""),
         )
-        kept = None if key is None else cache_get(key, kind="page cache: read")
+        version, kept = _lookup(key)
         if kept is not None:
             content_type, content = kept
             return HttpResponse(content, content_type=content_type)
         response = view(request, *args, **kwargs)
         if (
-            key is not None
+            version is not None
             and response.status_code == 200
             and not response.streaming
             and not response.cookies
@@ -218,7 +235,7 @@ def cached_page(view: View) -> View:
         ):
             cache_set(
                 key,
-                (response["Content-Type"], response.content),
+                (version, (response["Content-Type"], response.content)),
                 settings.PAGE_CACHE_SECONDS,
                 kind="page cache: write",
             )
@@ -228,28 +245,52 @@ def cached_page(view: View) -> View:
 
 
 def cached_api_list(method: View) -> View:
-    """The same for an API list: the response data kept per token (or session), language,
-    format and URL under the data version. DRF has authenticated and throttled the request
-    before the method runs, so a revoked token or an exhausted rate is refused before any
-    kept copy is looked at."""
+    """The same for an API list: the rendered response kept per token (or session),
+    language, format and URL under the data version. DRF has authenticated and throttled the
+    request before the method runs, so a revoked token or an exhausted rate is refused
+    before any kept copy is looked at. What is kept is the rendered body, so a hit skips
+    rendering the rows again: the same bytes, served as the renderer types them."""
 
     @wraps(method)
     def wrapped(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
-        from rest_framework.response import Response
-
         if settings.PAGE_CACHE_SECONDS <= 0:
             return method(self, request, *args, **kwargs)
         auth = request.auth
         viewer = (
             f"token:{auth.pk}" if auth is not None else f"session:{request.session.session_key}"
         )
-        key = _key("api-cache", request, viewer, getattr(request.accepted_renderer, "format", ""))
-        kept = None if key is None else cache_get(key, kind="page cache: read")
+        renderer = request.accepted_renderer
+        # The media type as accepted, parameters included: the bytes kept depend on them
+        # (`application/json; indent=4`), not only on the format.
+        key = _key("api-cache", request, viewer, request.accepted_media_type or "")
+        version, kept = _lookup(key)
         if kept is not None:
-            return Response(kept)
+            content_type, content = kept
+            return HttpResponse(content, content_type=content_type)
         response = method(self, request, *args, **kwargs)
-        if key is not None and response.status_code == 200:
-            cache_set(key, response.data, settings.PAGE_CACHE_SECONDS, kind="page cache: write")
+        if version is not None and response.status_code == 200:
+            content = renderer.render(
+                response.data, request.accepted_media_type, self.get_renderer_context()
+            )
+            if isinstance(content, bytes):  # as DRF's Response types what it renders
+                content_type = (
+                    f"{renderer.media_type}; charset={renderer.charset}"
+                    if renderer.charset is not None
+                    else renderer.media_type
+                )
+                cache_set(
+                    key,
+                    (version, (content_type, content)),
+                    settings.PAGE_CACHE_SECONDS,
+                    kind="page cache: write",
+                )
+                # Answered from the bytes just rendered, as a hit is: DRF rendering the
+                # rows a second time would double the cost of every miss.
+                rendered = HttpResponse(content, content_type=content_type)
+                for header, value in response.items():
+                    if header.lower() != "content-type":
+                        rendered[header] = value
+                return rendered
         return response
 
     return wrapped

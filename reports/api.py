@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from agencies.filters import IdFilter
 from agencies.models import Agency
 from api.etag import required_version, with_etag
+from api.values import datetime_writer
 from ops.page_cache import cached_api_list
 from plans.models import Plan
 from reports import services
@@ -90,7 +91,6 @@ NARROWING_FILTERS = ("task", "plan", "agency", "period")
 _ID = IdFilter.field_class()
 # The list's datetimes, written as the serializer writes them (ISO 8601 in the current zone).
 LIST_DATETIMES = ("submitted_at", "reviewed_at", "updated_at")
-_DATETIME = serializers.DateTimeField()
 
 
 class ReportUpdateSerializer(serializers.ModelSerializer):
@@ -143,10 +143,11 @@ class ReportViewSet(
             found = ProgressReport.objects.filter(pk__in=ids).order_by().values(*fields)
             by_pk = {row["id"]: row for row in found}
             rows = [by_pk[pk] for pk in ids if pk in by_pk]
+        write = datetime_writer()
         for row in rows:
             for name in LIST_DATETIMES:
                 if row[name] is not None:
-                    row[name] = _DATETIME.to_representation(row[name])
+                    row[name] = write(row[name])
         return Response(rows) if ids is None else self.get_paginated_response(rows)
 
     def get_queryset(self) -> QuerySet[ProgressReport]:

@@ -19,6 +19,8 @@ from rest_framework.response import Response
 
 from agencies import rules
 from api.etag import required_version, with_etag
+from api.pagination import CountedRowsPagination
+from api.values import datetime_writer
 from ops.page_cache import cached_api_list
 from plans.selectors import get_plan_for_user
 from tasks import services
@@ -92,28 +94,78 @@ class TaskSerializer(serializers.ModelSerializer):
             "due_on": fields["due_on"].to_representation(due_on) if due_on is not None else None,
             "non_exhaustive": instance.non_exhaustive,
             "version": instance.version,
-            "responsibilities": listed
-            if (listed := getattr(instance, "listed_responsibilities", None)) is not None
-            else fields["responsibilities"].to_representation(instance.responsibilities.all()),
+            "responsibilities": fields["responsibilities"].to_representation(
+                instance.responsibilities.all()
+            ),
         }
 
 
-def _list_responsibilities(tasks: list[Task]) -> None:
+# The list's columns, read as plain values: the serializer's fields in its order, each
+# foreign key as its id.
+# The serializer's fields as columns of the task table (its foreign keys by their ids): the
+# list reads these rows without the serializer, and the JSON keeps the serializer's order.
+LIST_COLUMNS = tuple(
+    {"plan": "plan_id", "section": "section_id"}.get(name, name)
+    for name in TaskSerializer.Meta.fields
+    if name != "responsibilities"
+)
+# The due date, written as the serializer's field writes it (its format).
+_DATE = serializers.DateField()
+
+
+def _list_rows(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """The serializer's JSON for a page of `LIST_COLUMNS` rows, with each task's
+    responsibilities: no model instance, and no serializer field walk, per task."""
+    listed = _list_responsibilities([row[0] for row in rows])
+    write = datetime_writer()  # as the serializer's field writes it (format and time zone)
+    return [
+        {
+            "id": pk,
+            "plan": plan,
+            "section": section,
+            "number": number,
+            "label": label,
+            "title": title,
+            "body": body,
+            "status": status,
+            "status_changed_at": write(changed_at) if changed_at is not None else None,
+            "due_on": _DATE.to_representation(due_on) if due_on is not None else None,
+            "non_exhaustive": non_exhaustive,
+            "version": version,
+            "responsibilities": listed[pk],
+        }
+        for (
+            pk,
+            plan,
+            section,
+            number,
+            label,
+            title,
+            body,
+            status,
+            changed_at,
+            due_on,
+            non_exhaustive,
+            version,
+        ) in rows
+    ]
+
+
+def _list_responsibilities(task_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Each listed task's responsibilities as the serializer gives them, read as plain values
     in one query (in the order written), not as a model and an agency per row."""
     rows = (
-        Responsibility.objects.filter(task_id__in=[task.pk for task in tasks])
+        Responsibility.objects.filter(task_id__in=task_ids)
         .order_by("task_id", "order")
         .values_list(
             "id", "task_id", "agency_id", "agency__name", "side", "role", "order", "written"
         )
     )
-    by_task: dict[int, list[dict[str, Any]]] = {task.pk: [] for task in tasks}
+    by_task: dict[int, list[dict[str, Any]]] = {pk: [] for pk in task_ids}
     keys = ResponsibilitySerializer.Meta.fields
     for row in rows:
         by_task[row[1]].append(dict(zip(keys, row, strict=True)))
-    for task in tasks:
-        task.listed_responsibilities = by_task[task.pk]  # type: ignore[attr-defined]
+    return by_task
 
 
 class StatusChangeSerializer(serializers.Serializer):
@@ -123,22 +175,24 @@ class StatusChangeSerializer(serializers.Serializer):
 
 class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = TaskSerializer
+    pagination_class = CountedRowsPagination  # the list's rows come with their count
     filter_backends = [DjangoFilterBackend]
     filterset_class = TaskFilterSet
 
     # Kept per full URL, so per query string: each filter has its own copy.
     @cached_api_list
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        tasks = list(page if page is not None else queryset)
-        _list_responsibilities(tasks)
-        data = self.get_serializer(tasks, many=True).data
+        # The serializer's JSON, built from the page's rows read as plain values (every field
+        # but the responsibilities is a column of the task): see `_list_rows`. (A comment,
+        # not a docstring: the schema would take a docstring as the operation's description.)
+        rows = self.filter_queryset(self.get_queryset()).values_list(*LIST_COLUMNS)
+        page = self.paginate_queryset(rows)
+        data = _list_rows(list(page if page is not None else rows))
         return self.get_paginated_response(data) if page is not None else Response(data)
 
     def get_queryset(self) -> QuerySet[Task]:
         tasks = Task.objects.visible_to(self.request.user).order_by("plan_id", "number")
-        if self.action == "list":  # the list reads them as plain values (_list_responsibilities)
+        if self.action == "list":  # the list reads them as plain values (_list_rows)
             return tasks
         # Each task's responsibilities with their agency in one query, in the order written
         # (by task and order: not the model's default, which joins the task and its plan to sort).

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from ops.forms import ListedModelChoiceField
 from plans.models import Plan
 from tasks.models import ResponsibilityRole, Status, Task
 from tasks.services.deadlines import (
@@ -50,7 +51,7 @@ def _status_choices(*, blank: bool = False, completed: bool = True) -> list[tupl
 class MyTasksFilterForm(Form):
     """我的任务 filters: a GET form, so every filter lives in the URL."""
 
-    plan = forms.ModelChoiceField(
+    plan = ListedModelChoiceField(
         label=_("方案"), queryset=Plan.objects.none(), required=False, empty_label=_("全部方案")
     )
     status = forms.ChoiceField(label=_("状态"), required=False)

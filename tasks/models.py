@@ -79,7 +79,12 @@ class Task(models.Model):
             models.UniqueConstraint(fields=["plan", "number"], name="task_unique_number"),
             enum_check(field="status", choices=Status, name="task_status_valid"),
         ]
-        indexes = [models.Index(fields=["plan", "status"], name="task_plan_status_idx")]
+        indexes = [
+            models.Index(fields=["plan", "status"], name="task_plan_status_idx"),
+            # The overview's red tasks, soonest due first: read in due order, stopped at a page
+            # (4.5 → 2.4 ms at 7,244 tasks, most of them red).
+            models.Index(fields=["due_on"], name="task_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.label}{self.title}"

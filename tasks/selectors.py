@@ -287,7 +287,9 @@ def my_plans(*, user: User) -> QuerySet[Plan]:
     work = WorkItem.agencies.through.objects.filter(
         workitem__task__plan=OuterRef("pk"), agency_id__in=mine
     )
-    return Plan.objects.filter(Exists(carries) | Exists(work)).order_by("region__name", "title")
+    plans = Plan.objects.filter(Exists(carries) | Exists(work)).order_by("region__name", "title")
+    # The filter shows titles; a plan's full source text runs to tens of kilobytes.
+    return plans.only("pk", "title")
 
 
 # --- the task page ------------------------------------------------------------------------

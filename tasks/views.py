@@ -184,6 +184,8 @@ def _render_task(
         **_timeline_ctx(request, task, comment_form=comment_form),
         "matrix": selectors.task_responsibility_matrix(task=task),
         "work_items": selectors.task_work_items(task=task),
+        # Once per page, not a get_status_display (which rehashes every choice) per work item.
+        "status_labels": choice_labels(Status.choices),
         "indicators": task.plan.indicators.prefetch_related(
             Prefetch("values", queryset=IndicatorValue.objects.counted())
         ),

@@ -88,6 +88,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The commonest form templates written in Python, with Django's own HTML (ops/forms.py).
+FORM_RENDERER = "ops.forms.FormRenderer"
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -120,17 +123,32 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASE_CLIENT_CHECK_SECONDS = env.int("DATABASE_CLIENT_CHECK_SECONDS", default=10)
 
 
-def dead_client_check(database: dict) -> dict:
-    """`database` (a DATABASES entry) with PostgreSQL told to notice a dead client."""
-    if database["ENGINE"] == "django.db.backends.postgresql" and DATABASE_CLIENT_CHECK_SECONDS:
-        options = database.setdefault("OPTIONS", {})
+# Server-side parameter binding with prepared statements: a query a worker runs again is not
+# parsed and planned again (planning the task page's and 我的任务's larger queries takes 1–1.5 ms,
+# as long as running them; docs/performance.md). Turn it off behind a connection pooler in
+# transaction mode that cannot keep a connection's prepared statements (PgBouncer before 1.21).
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+
+
+def postgres_options(database: dict) -> dict:
+    """`database` (a DATABASES entry) with PostgreSQL told to notice a dead client, and with
+    prepared statements, as the two settings above say."""
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return database
+    options = database.setdefault("OPTIONS", {})
+    if DATABASE_CLIENT_CHECK_SECONDS:
         interval = DATABASE_CLIENT_CHECK_SECONDS * 1000  # milliseconds
         setting = f"-c client_connection_check_interval={interval}"
         options["options"] = f"{options.get('options', '')} {setting}".strip()
+    if DATABASE_PREPARED_STATEMENTS:
+        options["server_side_binding"] = True
+        # psycopg prepares a statement the fifth time a connection runs it (its default;
+        # Django turns it off unless asked).
+        options["prepare_threshold"] = 5
     return database
 
 
-dead_client_check(DATABASES["default"])
+postgres_options(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Dashboards may read from a replica (config/db_router.py); with none configured, no change.
 DATABASE_ROUTERS = ["ops.db_router.ReplicaRouter"]

@@ -7,7 +7,7 @@ forgot SECRET_KEY, ALLOWED_HOSTS or DATABASE_URL refuses to start.
 from pythonjsonlogger.core import RESERVED_ATTRS
 
 from .base import *  # noqa: F403
-from .base import dead_client_check, env, password_policy
+from .base import env, password_policy, postgres_options
 
 DEBUG = False
 # 等保2.0 level 2 unless the environment chooses otherwise (PASSWORD_POLICY=default).
@@ -16,11 +16,11 @@ PASSWORD_POLICY, PASSWORD_MAX_AGE_DAYS, AUTH_PASSWORD_VALIDATORS = password_poli
 )
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-DATABASES = {"default": dead_client_check(env.db("DATABASE_URL"))}
+DATABASES = {"default": postgres_options(env.db("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 if env.str("DATABASE_REPLICA_URL", default=""):
     # A streaming replica for the dashboards' reads (config/db_router.py).
-    DATABASES["replica"] = dead_client_check(env.db("DATABASE_REPLICA_URL"))
+    DATABASES["replica"] = postgres_options(env.db("DATABASE_REPLICA_URL"))
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
 REDIS_URL = env.str("REDIS_URL")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL

@@ -1,7 +1,7 @@
 """Tests run against real PostgreSQL and Redis, never SQLite (tests/conftest.py checks both)."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, postgres_options
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="test-only-not-a-secret")
@@ -9,6 +9,8 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/ipplan")}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# The suite runs its queries the way production does: bound on the server, prepared.
+postgres_options(DATABASES["default"])
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL

@@ -7,7 +7,10 @@ pages' time. Each value is localised and escaped exactly as `{{ cell }}` would b
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from html import escape
+from typing import Any
 
 from django import template
 from django.conf import settings
@@ -23,9 +26,14 @@ register = template.Library()
 
 
 def _text(value: object, decimal_separator: str) -> str:
+    # A plain str (most cells: names and labels) takes what django.utils.html.escape applies
+    # to it, html.escape, without that function's lazy-string wrapper and SafeString: ~3,000
+    # cells a national page. A SafeString (a subclass) is not a plain str: it goes below.
+    if type(value) is str:
+        return escape(value)
     if value is None:
         return "—"
-    if isinstance(value, str):  # most cells: names and labels, nothing to localise
+    if isinstance(value, str):
         return str(conditional_escape(value))
     if not settings.USE_THOUSAND_SEPARATOR:
         # What localize() gives for these, without its per-call format lookups.
@@ -36,6 +44,21 @@ def _text(value: object, decimal_separator: str) -> str:
     return str(conditional_escape(localize(template_localtime(value))))
 
 
+def _cells(values: Iterable[Any], separator: str) -> list[str]:
+    """Each value as `_text` writes it; a plain str or int (most cells of the national
+    tables) written in the comprehension itself, without a call per cell."""
+    if settings.USE_THOUSAND_SEPARATOR:
+        return [_text(value, separator) for value in values]
+    return [
+        str(value)
+        if type(value) is int
+        else escape(value)
+        if type(value) is str
+        else _text(value, separator)
+        for value in values
+    ]
+
+
 @register.simple_tag
 def table_body(table: Table, row_header: int = 0) -> SafeString:
     """`<tr>` rows of `table`; column `row_header` (1-based) is the row's header cell."""
@@ -43,19 +66,21 @@ def table_body(table: Table, row_header: int = 0) -> SafeString:
         empty = conditional_escape(_("暂无数据。"))
         return mark_safe(f'<tr><td colspan="{len(table.headers)}">{empty}</td></tr>')  # noqa: S308 - escaped above  # nosec B308 B703
     separator = get_format("DECIMAL_SEPARATOR")
-    # Most cells of the national tables are counts: written as _text would, without its call.
-    plain_ints = not settings.USE_THOUSAND_SEPARATOR
+    header = row_header - 1
     rows = []
     for row in table.rows:
-        cells = [
-            f"<td>{cell}</td>"
-            if plain_ints and type(cell) is int
-            else f"<td>{_text(cell, separator)}</td>"
-            for cell in row
-        ]
-        if 0 < row_header <= len(row):
-            cells[row_header - 1] = f'<th scope="row">{_text(row[row_header - 1], separator)}</th>'
-        rows.append(f"<tr>{''.join(cells)}</tr>")
+        cells = _cells(row, separator)
+        if 0 <= header < len(cells):
+            before, after = cells[:header], cells[header + 1 :]
+            rows.append(
+                "<tr>"
+                + (f"<td>{'</td><td>'.join(before)}</td>" if before else "")
+                + f'<th scope="row">{cells[header]}</th>'
+                + (f"<td>{'</td><td>'.join(after)}</td>" if after else "")
+                + "</tr>"
+            )
+        else:
+            rows.append(f"<tr><td>{'</td><td>'.join(cells)}</td></tr>" if cells else "<tr></tr>")
     return mark_safe("\n".join(rows))  # noqa: S308 - every value escaped in _text  # nosec B308 B703
 
 
@@ -66,10 +91,12 @@ def select_options(choices: list[tuple[object, object]], selected: object = None
     selected{% endif %}>{{ label }}</option>{% endfor %}` gives, without a template loop over
     the ~330 plans or regions of a national page."""
     separator = get_format("DECIMAL_SEPARATOR")
+    values = _cells((value for value, _label in choices), separator)
+    labels = _cells((label for _value, label in choices), separator)
     return mark_safe(  # noqa: S308 - every value escaped in _text  # nosec B308 B703
         "".join(
-            f'<option value="{_text(value, separator)}"'
-            f"{' selected' if value == selected else ''}>{_text(label, separator)}</option>"
-            for value, label in choices
+            f'<option value="{value_text}"'
+            f"{' selected' if value == selected else ''}>{label_text}</option>"
+            for (value, _label), value_text, label_text in zip(choices, values, labels, strict=True)
         )
     )

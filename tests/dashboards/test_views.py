@@ -293,3 +293,33 @@ def test_a_plan_whose_last_night_is_older_still_shows_its_newest_row(rolled) -> 
     Rollup.objects.filter(plan=rolled.plan_b, as_of=today).delete()  # b's job failed today
     page = _client(rolled.users["nipa_viewer"]).get("/dashboards/").content.decode()
     assert rolled.plan_a.title in page and rolled.plan_b.title in page
+
+
+def test_rows_built_in_python_escape_and_cut_as_the_template_loops_did(rolled) -> None:
+    """The red items, the duties and the typical cases are written in Python (issue 22): each
+    value escaped as `{{ value }}`, the achievements cut as `|truncatechars:200`."""
+    from django.template import Context, Template
+
+    from tasks.models import Responsibility
+
+    def shown(source: str, value: str) -> str:
+        return Template(source).render(Context({"v": value}))
+
+    title = '<script>alert("红")</script> & 任务'
+    Task.objects.filter(pk=rolled.a1.pk).update(title=title)  # behind: red
+    achievements = "<b>成效</b>" + "长" * 300
+    report = rolled.report_a2_office
+    report.__class__.objects.filter(pk=report.pk).update(
+        state="accepted", is_typical_case=True, achievements=achievements
+    )
+    rollup_build(as_of=timezone.localdate())
+    client = _client(rolled.users["nipa_viewer"])
+    name = shown("{{ v }}", f"{rolled.a1.label}{title}")
+    overview = client.get("/dashboards/").content.decode()
+    assert name in overview and "<script>" not in overview.split("<main")[-1]
+    agency = Responsibility.objects.filter(task=rolled.a1).first().agency_id
+    duties = client.get(f"/dashboards/agencies/{agency}/").content.decode()
+    assert name in duties and "<script>alert" not in duties
+    plan = client.get(f"/dashboards/plans/{rolled.plan_a.pk}/").content.decode()
+    cut = shown("{{ v|truncatechars:200 }}", achievements)
+    assert f"<p>{cut}</p>" in plan and "<b>成效" not in plan and "长" * 250 not in plan

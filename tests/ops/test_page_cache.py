@@ -170,3 +170,17 @@ def test_a_page_built_after_a_miss_reads_the_bell_once(world) -> None:
         assert client.get(reverse("home")).status_code == 200
     bell = [q for q in built.captured_queries if "notifications_notification" in q["sql"]]
     assert len(bell) == 1
+
+
+def test_an_api_hit_answers_the_bytes_and_headers_of_the_list_it_kept(world) -> None:
+    """A hit serves the rendered body it kept: the same bytes, typed as DRF types them."""
+    value = token_issue(user=world.users["local_viewer"], name="ci", issued_by=None)[1]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {value}")
+    url = f"/api/v1/reports/?plan={world.plan_a.pk}"
+    built = client.get(url)
+    with CaptureQueriesContext(connection) as served:
+        kept = client.get(url)
+    assert not any("reports_progressreport" in q["sql"] for q in served.captured_queries)
+    assert (kept.status_code, kept.content) == (built.status_code, built.content)
+    for header in ("Content-Type", "Vary", "Allow", "Content-Length"):
+        assert kept[header] == built[header]
