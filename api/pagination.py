@@ -8,6 +8,8 @@ from rest_framework.pagination import PageNumberPagination
 
 # The window count's name on each row (the last value of a `values_list` row).
 _TOTAL = "pagination_total"
+# PostgreSQL's bigint: an OFFSET past it is an error, not an empty page.
+_LARGEST_OFFSET = 2**63 - 1
 
 
 class Pagination(PageNumberPagination):
@@ -35,6 +37,8 @@ class _CountedRowsPaginator(Paginator):
         if number < 1:
             return super().page(number)
         bottom = (number - 1) * self.per_page
+        if bottom + self.per_page > _LARGEST_OFFSET:
+            return super().page(number)  # counted first: past the last page, as Django says
         counted = self.object_list.annotate(**{_TOTAL: Window(Count("pk"))})
         rows = list(counted[bottom : bottom + self.per_page])
         if not rows:

@@ -31,10 +31,11 @@ def test_the_datetime_writer_writes_as_the_field(zone) -> None:
         assert [write(v) for v in VALUES] == [field.to_representation(v) for v in VALUES]
 
 
-@pytest.mark.parametrize("per_page", [1, 2, 3, 50])
+@pytest.mark.parametrize("per_page", [1, 2, 3, 50, 200])
 def test_a_counted_page_is_django_s_page(world, per_page) -> None:
     rows = Task.objects.order_by("plan_id", "number").values_list("id", "title")
-    for number in [1, 2, 3, 4, "1", "last", "0", "x", 1.5, 99]:
+    # The last: an offset past PostgreSQL's bigint at 200 a page (found by the API fuzzer).
+    for number in [1, 2, 3, 4, "1", "last", "0", "x", 1.5, 99, 163140990932013504]:
         mine, django = _CountedRowsPaginator(rows, per_page), Paginator(rows, per_page)
         if number == "last":
             number = django.num_pages
