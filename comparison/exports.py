@@ -20,6 +20,8 @@ from openpyxl.utils import get_column_letter
 from ops.official_docx import (
     BODY_FONT,
     HEADING_FONT,
+    SIZE_2,
+    SIZE_3,
     SUBHEADING_FONT,
     TITLE_FONT,
     a4_page,
@@ -28,8 +30,6 @@ from ops.official_docx import (
     xml_text,
 )
 from reports.models import ProgressReport
-
-SIZE_2, SIZE_3 = Pt(22), Pt(16)  # 二号 (title), 三号 (text)
 
 
 @dataclass(frozen=True, slots=True)

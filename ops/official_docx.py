@@ -11,7 +11,7 @@ from typing import Any
 from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Mm, Pt
 from lxml import etree
 
 TITLE_FONT = "方正小标宋简体"
@@ -29,6 +29,9 @@ LANDSCAPE_MARGINS_MM = (26, 24, 30, 30)
 # Text width of each orientation, for tables whose columns are given in millimetres.
 PORTRAIT_TEXT_MM = 210 - 28 - 26
 LANDSCAPE_TEXT_MM = 297 - 30 - 30
+# GB/T 9704-2012's type sizes: 二号 (titles), 三号 (body), 四号, 五号.
+SIZE_2, SIZE_3, SIZE_4, SIZE_5 = Pt(22), Pt(16), Pt(14), Pt(10.5)
+TWIPS_PER_MM = 1440 / 25.4
 # Characters XML 1.0 cannot hold: lxml refuses them, so a stray one in a report (pasted from
 # a spreadsheet, say) would fail the whole document.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -13,6 +13,8 @@ from tasks.models import Status
 Light = Literal["red", "amber", "green"]
 
 # A not-started item this close to its due date is a warning.
+# The light's colour where a document prints it (DOCX runs, XLSX cells).
+LIGHT_COLOURS = {"red": "C0463E", "amber": "B7791F", "green": "3F8F4D"}
 DUE_SOON_DAYS = 30
 
 

@@ -13,8 +13,6 @@ from docx.shared import Pt
 
 from evaluations.exports.content import document
 from meetings.packs.docx import (
-    SIZE_2,
-    SIZE_3,
     Column,
     _body,
     _footer,
@@ -32,6 +30,8 @@ from ops.official_docx import (
     HEADING_FONT,
     LANDSCAPE_TEXT_MM,
     PORTRAIT_TEXT_MM,
+    SIZE_2,
+    SIZE_3,
     TITLE_FONT,
     a4_page,
     font_fallbacks,

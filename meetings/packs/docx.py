@@ -42,18 +42,21 @@ from ops.official_docx import (
     LANDSCAPE_TEXT_MM,
     PAGE_NUMBER_FONT,
     PORTRAIT_TEXT_MM,
+    SIZE_2,
+    SIZE_3,
+    SIZE_4,
     SUBHEADING_FONT,
     TITLE_FONT,
+    TWIPS_PER_MM,
     a4_page,
     east_asian_font,
     font_fallbacks,
     page_number_field,
     xml_text,
 )
+from tasks.lights import LIGHT_COLOURS
 
 Data = dict[str, Any]
-SIZE_2, SIZE_3, SIZE_4, SIZE_5 = Pt(22), Pt(16), Pt(14), Pt(10.5)  # 二号 三号 四号 五号
-LIGHT_COLOURS = {"red": "C0463E", "amber": "B7791F", "green": "3F8F4D"}
 BAR = "■"  # in GB2312: the chart draws in the body font wherever the document is opened
 BAR_MAX = 20
 
@@ -684,7 +687,6 @@ def _table(
     doc.add_paragraph()
 
 
-TWIPS_PER_MM = 1440 / 25.4
 MM_PER_PT = 25.4 / 72
 PORTRAIT_TEXT_HEIGHT_MM = 297 - 37 - 35
 LANDSCAPE_TEXT_HEIGHT_MM = 210 - LANDSCAPE_MARGINS_MM[0] - LANDSCAPE_MARGINS_MM[1]

@@ -23,7 +23,11 @@ from ops.official_docx import (
     HEADING_FONT,
     LANDSCAPE_TEXT_MM,
     PAGE_NUMBER_FONT,
+    SIZE_2,
+    SIZE_3,
+    SIZE_4,
     TITLE_FONT,
+    TWIPS_PER_MM,
     a4_page,
     east_asian_font,
     font_fallbacks,
@@ -31,12 +35,10 @@ from ops.official_docx import (
     xml_text,
 )
 from tasks.duty_table.layout import Column, cells, columns, subtitle, title
+from tasks.lights import LIGHT_COLOURS
 
 Data = dict[str, Any]
-SIZE_2, SIZE_3, SIZE_4 = Pt(22), Pt(16), Pt(14)  # 二号 三号 四号
 TABLE_SIZE, TABLE_PITCH = 9, 12  # 小五 at a fixed 12 pt line
-TWIPS_PER_MM = 1440 / 25.4
-LIGHT_COLOURS = {"red": "C0463E", "amber": "B7791F", "green": "3F8F4D"}
 BORDERS = "".join(
     f'<w:{edge} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV")

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.duty_table.layout import Column, cells, columns, subtitle, title
+from tasks.lights import LIGHT_COLOURS
 
 Data = dict[str, Any]
 FONT = "宋体"
@@ -26,7 +27,6 @@ THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DCE3EE")
 SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
-LIGHT_COLOURS = {"red": "C0463E", "amber": "B7791F", "green": "3F8F4D"}
 # Column widths in Excel's units (about one Latin digit; a CJK character takes two): a
 # column is as wide as its longest line up to its cap, then wraps.
 CAPS = {"label": 8, "title": 34, "due": 16, "status": 12, "light": 10, "last_accepted": 16}
