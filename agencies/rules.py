@@ -21,6 +21,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from agencies.models import Agency, Membership, Region, Role, Side
+from ops.compiled import CompiledQuery
 from ops.errors import NotVisible
 
 __all__ = ["NotVisible"]  # the getters of every app raise it as rules.NotVisible
@@ -34,13 +35,20 @@ User = AbstractBaseUser | AnonymousUser
 _CACHE_ATTR = "_ipplan_memberships"
 
 
+# Read on every signed-in request: compiled once per process (ops/compiled.py).
+_MEMBERSHIPS = CompiledQuery[Membership](
+    lambda user_id: Membership.objects.filter(user_id=user_id).select_related("agency"),
+    samples=({"user_id": 1}, {"user_id": 2}),
+)
+
+
 def memberships_of(user: User) -> list[Membership]:
     """The user's memberships, read once per user object (a request's user lives one request)."""
     if not user.is_authenticated:
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user).select_related("agency"))
+        cached = _MEMBERSHIPS(user_id=user.pk)
         setattr(user, _CACHE_ATTR, cached)
     return cached
 

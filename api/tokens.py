@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from api.models import ApiToken
+from ops.compiled import CompiledQuery
 
 TOKEN_PREFIX = "ipp_"  # noqa: S105 - a marker, not a secret  # nosec B105
 # Write last_used_at at most this often: a busy client must not update its row per request.
@@ -40,16 +41,24 @@ def token_revoke(*, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
+# Read on every API call: compiled once per process (ops/compiled.py).
+_ACTIVE = CompiledQuery[ApiToken](
+    lambda prefix: (
+        ApiToken.objects.select_related("user")
+        .filter(prefix=prefix, revoked_at__isnull=True)
+        .order_by("pk")[:1]
+    ),
+    samples=({"prefix": "a" * 12}, {"prefix": "b" * 12}),
+)
+
+
 def token_check(value: str) -> ApiToken | None:
     """The active token `value` names, or None; records its use."""
     if not value.startswith(TOKEN_PREFIX) or value.count("_") < 2:
         return None
     prefix, secret = value[len(TOKEN_PREFIX) :].split("_", 1)
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(prefix=prefix, revoked_at__isnull=True)
-        .first()
-    )
+    found = _ACTIVE(prefix=prefix)
+    token = found[0] if found else None
     if token is None or not hmac.compare_digest(token.token_hash, _digest(secret)):
         return None
     if not token.user.is_active:

@@ -1,9 +1,22 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from notifications.models import Digest, DigestEntry, Notification
+from ops.compiled import CompiledQuery
+
+# The bell's count, read on every page: compiled once per process (ops/compiled.py). A
+# recipient with nothing unread has no group, so no row.
+_UNREAD = CompiledQuery[int](
+    lambda user_id: (
+        Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)
+        .values("recipient_id")
+        .annotate(n=Count("pk"))
+        .values_list("n", flat=True)
+    ),
+    samples=({"user_id": 1}, {"user_id": 2}),
+)
 
 
 def notifications_for(*, user: AbstractBaseUser) -> QuerySet[Notification]:
@@ -11,7 +24,8 @@ def notifications_for(*, user: AbstractBaseUser) -> QuerySet[Notification]:
 
 
 def unread_count(*, user: AbstractBaseUser) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    found = _UNREAD(user_id=user.pk)
+    return found[0] if found else 0
 
 
 def digests_for(*, user: AbstractBaseUser) -> QuerySet[Digest]:

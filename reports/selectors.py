@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from agencies import rules
 from agencies.models import Agency
 from agencies.rules import User
+from ops.compiled import AnyOf
 from plans.models import Plan
 from reports.models import HANDED_IN, Attachment, ProgressReport, ReportingPeriod, ReportState
 from tasks.models import Responsibility, Task
@@ -221,7 +222,7 @@ def get_period_for_user(user: User, pk: int) -> ReportingPeriod:
     return period
 
 
-def next_report_due(agency_ids: set[int]) -> Subquery:
+def next_report_due(agency_ids: list[int]) -> Subquery:
     """For a task row: the earliest due date of its plan's periods for which one of
     `agency_ids` owes a report (`owing_reports`) that is not handed in (`HANDED_IN`)."""
     handed_in = ProgressReport.objects.filter(
@@ -232,7 +233,7 @@ def next_report_due(agency_ids: set[int]) -> Subquery:
     )
     owing = (
         Responsibility.objects.owing_reports()
-        .filter(task=OuterRef(OuterRef("pk")), agency_id__in=agency_ids)
+        .filter(AnyOf("agency_id", agency_ids), task=OuterRef(OuterRef("pk")))
         .filter(~Exists(handed_in))
     )
     return Subquery(

@@ -17,7 +17,7 @@ def _rule(setting: str) -> Callable[..., Any]:
     return import_string(getattr(settings, setting))
 
 
-def next_report_due(agency_ids: set[int]) -> Expression:
+def next_report_due(agency_ids: list[int]) -> Expression:
     """An expression on a Task row: the earliest due date of its plan's periods for which one
     of `agency_ids` still owes a report (settings.TASKS_NEXT_REPORT_DUE)."""
     return _rule("TASKS_NEXT_REPORT_DUE")(agency_ids)

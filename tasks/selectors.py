@@ -25,6 +25,7 @@ from django.utils import timezone
 from agencies import rules
 from agencies.models import Agency, Side
 from agencies.rules import User
+from ops.compiled import AnyOf, CompiledQuery
 from plans.models import Plan
 from tasks import hooks
 from tasks.lights import Light, is_overdue, light_for, overdue_q
@@ -157,22 +158,29 @@ def my_tasks(
     ongoing.
     """
     today = today or timezone.localdate()
-    mine = rules.agency_ids(user)
+    mine = sorted(rules.agency_ids(user))
     if not mine:
         return []
-    tasks = _my_task_rows(mine=mine, today=today)
-    items = _my_work_item_rows(mine=mine, today=today)
+    q = q.strip()
+    if plan is None and not status and not role and not overdue and not q:
+        # The page as it opens, unfiltered: its two queries compiled once per process.
+        return _grouped(
+            tasks=_MY_TASK_ROWS(mine=mine), items=_MY_WORK_ITEM_ROWS(mine=mine), today=today
+        )
+    tasks = _my_task_rows(mine=mine)
+    items = _my_work_item_rows(mine=mine)
     if plan is not None:
         tasks, items = tasks.filter(plan_id=plan), items.filter(task__plan_id=plan)
     if status:
         tasks, items = tasks.filter(status=status), items.filter(status=status)
     if role:
-        has_role = Responsibility.objects.filter(task=OuterRef("pk"), agency_id__in=mine, role=role)
+        has_role = Responsibility.objects.filter(
+            AnyOf("agency_id", mine), task=OuterRef("pk"), role=role
+        )
         tasks, items = tasks.filter(Exists(has_role)), items.filter(my_role=role)
     if overdue:
         tasks = tasks.filter(next_report_due__lt=today)
         items = items.filter(overdue_q(today))
-    q = q.strip()
     if q:
         # icontains is a substring match: it finds Chinese words inside unsegmented text.
         tasks = tasks.filter(Q(title__icontains=q) | Q(body__icontains=q))
@@ -184,14 +192,14 @@ def my_tasks(
 _RETURNED = "returned"
 
 
-def _my_task_rows(*, mine: set[int], today: dt.date) -> QuerySet[Task]:
-    named = Responsibility.objects.filter(task=OuterRef("pk"), agency_id__in=mine)
+def _my_task_rows(*, mine: list[int]) -> QuerySet[Task]:
+    named = Responsibility.objects.filter(AnyOf("agency_id", mine), task=OuterRef("pk"))
     strongest = named.annotate(rank=_ROLE_RANK).order_by("rank").values("role")[:1]
     # The reports app's model, reached through the task's reverse relation (not imported).
     reports = Task._meta.get_field("reports").related_model.objects
-    sent_back = reports.filter(task=OuterRef("pk"), agency_id__in=mine, state=_RETURNED).order_by(
-        "-period__due_on", "-pk"
-    )
+    sent_back = reports.filter(
+        AnyOf("agency_id", mine), task=OuterRef("pk"), state=_RETURNED
+    ).order_by("-period__due_on", "-pk")
     return (
         Task.objects.filter(Exists(named))
         .select_related("plan__region")
@@ -208,11 +216,11 @@ def _my_task_rows(*, mine: set[int], today: dt.date) -> QuerySet[Task]:
     )
 
 
-def _my_work_item_rows(*, mine: set[int], today: dt.date) -> QuerySet[WorkItem]:
+def _my_work_item_rows(*, mine: list[int]) -> QuerySet[WorkItem]:
     names_me = WorkItem.agencies.through.objects.filter(
-        workitem_id=OuterRef("pk"), agency_id__in=mine
+        AnyOf("agency_id", mine), workitem_id=OuterRef("pk")
     )
-    on_task = Responsibility.objects.filter(task=OuterRef("task"), agency_id__in=mine)
+    on_task = Responsibility.objects.filter(AnyOf("agency_id", mine), task=OuterRef("task"))
     strongest = on_task.annotate(rank=_ROLE_RANK).order_by("rank").values("role")[:1]
     # Named on the work item but not on its task: a responsible agency (责任单位) of the item.
     role = Coalesce(Subquery(strongest), Value(ResponsibilityRole.RESPONSIBLE))
@@ -223,6 +231,14 @@ def _my_work_item_rows(*, mine: set[int], today: dt.date) -> QuerySet[WorkItem]:
         .annotate(my_role=role)
         .order_by("task__plan_id", "task__number", "due_on", "pk")
     )
+
+
+# The same two querysets, their SQL built once per process (ops/compiled.py).
+_SAMPLES = ({"mine": [1]}, {"mine": [2]})
+_MY_TASK_ROWS = CompiledQuery[Task](lambda mine: _my_task_rows(mine=mine), samples=_SAMPLES)
+_MY_WORK_ITEM_ROWS = CompiledQuery[WorkItem](
+    lambda mine: _my_work_item_rows(mine=mine), samples=_SAMPLES
+)
 
 
 def _grouped(*, tasks: list[Task], items: list[WorkItem], today: dt.date) -> list[PlanGroup]:

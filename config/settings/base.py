@@ -366,7 +366,8 @@ CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5.0)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=120)
 
 # Sessions live in the database, never in the cache: a login must work while Redis is down.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions, their read compiled once per process (security/sessions.py).
+SESSION_ENGINE = "security.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 # The age counts from the last use (an idle timeout), refreshed by security/middleware.py once
 # a minute at most: saving on every request wrote a database row for every page read.

@@ -28,7 +28,8 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or REDIS_UR
 # Several web processes share one throttle count: the cache lives in Redis.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's, with one client per process (ops/redis_cache.py).
+        "BACKEND": "ops.redis_cache.RedisCache",
         "LOCATION": env.str("CACHE_URL", default="") or REDIS_URL,
         # An unreachable (not stopped) Redis must not hang a request: a second, then the
         # cache counts as down and the page is built without it (ops/cache_safe.py).

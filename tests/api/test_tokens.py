@@ -47,12 +47,17 @@ def test_a_token_acts_with_its_users_rights_only(world) -> None:
 
 def test_token_clients_are_throttled_and_browsers_are_not(world, api, monkeypatch) -> None:
     monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "3/minute"})
+    now = [6000.0 + 15]  # 15 s into a minute's window
+    monkeypatch.setattr(TokenRateThrottle, "timer", lambda self: now[0])
     cache.clear()
     _token, value = token_issue(user=world.users["liaison"], name="省局系统", issued_by=None)
     client = _client(value)
     assert [client.get("/api/v1/plans/").status_code for _ in range(3)] == [200, 200, 200]
     limited = client.get("/api/v1/plans/")
     assert limited.status_code == 429 and limited.json()["error"]["code"] == "throttled"
+    assert limited["Retry-After"] == "45"  # when the window ends
+    now[0] += 45
+    assert client.get("/api/v1/plans/").status_code == 200  # the next window
     browser = api(world.users["liaison"])
     assert all(browser.get("/api/v1/plans/").status_code == 200 for _ in range(5))
 

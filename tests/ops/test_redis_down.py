@@ -22,16 +22,14 @@ from tests.factories import PASSWORD
 
 DOWN = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "ops.redis_cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
     }
 }
 
 
 def _redis_cache(location: str) -> dict[str, dict[str, str]]:
-    return {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}
-    }
+    return {"default": {"BACKEND": "ops.redis_cache.RedisCache", "LOCATION": location}}
 
 
 @pytest.fixture(autouse=True)

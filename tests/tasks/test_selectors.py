@@ -11,6 +11,7 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from agencies import rules
+from agencies.models import Membership, Role
 from reports.models import ReportState
 from tasks import selectors, services
 from tasks.models import ResponsibilityRole, Status
@@ -99,6 +100,36 @@ def test_grouped_by_plan(world):
     assert [g.plan for g in groups] == [world.plan_a, world.plan_b]  # 海南 before 湖南
     assert [r.task for r in groups[0].rows] == [world.a1, world.a2]
     assert [(r.task, r.role) for r in groups[1].rows] == [(world.b1, ResponsibilityRole.CO)]
+
+
+def test_the_page_as_it_opens_shows_what_each_plans_filter_shows(world):
+    """The unfiltered page runs compiled SQL; a filter builds the query anew: a user of
+    several agencies, in two plans, sees the same rows, roles, dates and returned reports
+    either way."""
+    liaison = world.users["liaison"]
+    Membership.objects.create(user=liaison, agency=world.hainan_office, role=Role.LIAISON)
+    ResponsibilityFactory(task=world.b1, agency=world.hainan_office, role="co", order=5)
+    WorkItemFactory(task=world.a2, agencies=[world.hainan_commerce], title="乙要点")
+    report = world.report_a1_commerce
+    report.state, report.return_reason = ReportState.RETURNED, "补充数据"
+    report.save()
+
+    def shown(groups):
+        return [
+            (g.plan.pk, r.kind, r.title, r.role, r.next_report_due, r.overdue, r.returned)
+            for g in groups
+            for r in g.rows
+        ]
+
+    opened = selectors.my_tasks(user=liaison, today=AFTER_DUE)
+    per_plan = [
+        row
+        for plan in (world.plan_a, world.plan_b)
+        for row in shown(selectors.my_tasks(user=liaison, plan=plan.pk, today=AFTER_DUE))
+    ]
+    assert shown(opened) == per_plan
+    assert {g.plan for g in opened} == {world.plan_a, world.plan_b}
+    assert any(r.returned and r.returned.reason == "补充数据" for g in opened for r in g.rows)
 
 
 def test_users_without_agency_have_nothing(world):
