@@ -14,7 +14,9 @@ them must equal one sample value, and the same one in both (that is how a parame
 known to be an argument, not a constant); anything else raises ImproperlyConfigured at the
 first call, in tests. So a queryset whose SQL changes with its values (a list for `__in`,
 None for IS NULL) cannot be compiled by mistake: build such shapes with fixed SQL, or
-leave them to the ORM.
+leave them to the ORM. What the check cannot see is a value the build reads for itself that
+is the same in both builds (today's date, the active language, a setting): it would be
+kept as a constant for the life of the process. Such values must be arguments.
 
 A list of ids is one parameter with `AnyOf` (`AnyOf("agency_id", ids)`, PostgreSQL's
 `= ANY(array)`) where `agency_id__in=ids` would write one placeholder per id. A call's values
