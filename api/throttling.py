@@ -18,9 +18,10 @@ class TokenRateThrottle(SimpleRateThrottle):
     The count is one number per token and window (a minute for "600/minute"), incremented
     in the cache: DRF's own throttle keeps the time of every call in the window as a list,
     read, grown and written back whole on every call — O(rate) per call, and two workers
-    writing back at once lose each other's calls. An increment is atomic and its size
-    fixed. A window is fixed, not sliding: a client may make up to twice the rate across
-    a window's end, which a limit meant to stop runaway scripts allows.
+    writing back at once lose each other's calls. Redis increments the count itself
+    (INCR), so no worker's call is lost, and its size is fixed. A window is fixed, not
+    sliding: a client may make up to twice the rate across a window's end, which a limit
+    meant to stop runaway scripts allows.
 
     The counts live in the cache (Redis in production). When it does not answer the call
     goes through unthrottled (logged once a minute, ops/cache_safe.py): a limit we cannot

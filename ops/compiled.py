@@ -57,6 +57,12 @@ class AnyOf(Func):
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
         field, ids = self.get_source_expressions()
         field_sql, field_params = compiler.compile(field)
+        if connection.vendor != "postgresql":
+            # The embedded demo's SQLite has no arrays: the ids one by one, as `__in` does.
+            if not ids.value:
+                return "0 = 1", []
+            marks = ", ".join(["%s"] * len(ids.value))
+            return f"{field_sql} IN ({marks})", [*field_params, *ids.value]
         ids_sql, ids_params = compiler.compile(ids)
         return f"{field_sql} = ANY({ids_sql})", [*field_params, *ids_params]  # typed bigint[]
 
@@ -98,7 +104,13 @@ class CompiledQuery(Generic[T]):
         first = self._samples[0]
         if set(values) != set(first):
             raise TypeError(f"Expected the values {sorted(first)}, got {sorted(values)}.")
-        compiled = self._compiled_for(self._alias())
+        alias = self._alias()
+        if connections[alias].vendor != "postgresql":
+            # Elsewhere (the embedded demo's SQLite) parameters are adapted before they reach
+            # the compiler's output (datetimes as text), so slots cannot be matched to samples:
+            # the queryset is built and run as Django always does.
+            return list(self._build(**values))
+        compiled = self._compiled_for(alias)
         params = tuple(
             values[slot.name] if isinstance(slot, _Argument) else slot for slot in compiled.slots
         )
@@ -147,4 +159,6 @@ class CompiledQuery(Generic[T]):
                     f"A parameter that is no one sample value: {one!r} / {two!r} in {sql}"
                 )
             slots.append(_Argument(names[0]))
+        # Each call binds its own thread's connection: keep none from the compiling thread.
+        compiler.connection = None
         return _Compiled(queryset, compiler, sql, slots)

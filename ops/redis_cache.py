@@ -25,8 +25,11 @@ class ReusedClient(RedisCacheClient):
         index = self._get_connection_pool_index(write)
         client = self._clients.get(index)
         if client is None:
-            # The pool is looked up (and made once) exactly as Django does, by its index.
-            pool = self._get_connection_pool(write)
+            # The pool of this same index (Django's `_get_connection_pool` would draw a read
+            # index of its own again), made once as Django makes it.
+            pool = self._pools.get(index) or self._pools.setdefault(
+                index, self._pool_class.from_url(self._servers[index], **self._pool_options)
+            )
             client = self._clients.setdefault(index, self._client(connection_pool=pool))
         return client
 

@@ -96,8 +96,9 @@ def test_sql_that_changes_with_the_values_is_refused() -> None:
         by_ids(ids=[3])
 
 
-def test_a_value_the_build_makes_itself_is_refused() -> None:
+def test_a_value_the_build_reads_that_differs_between_builds_is_refused() -> None:
     # The clock read inside the build would be frozen at the first call: not an argument.
+    # (A value equal in both builds, such as today's date, cannot be seen: the module says.)
     since = CompiledQuery(
         lambda name: User.objects.filter(username=name, date_joined__lte=timezone.now()),
         samples=({"name": "a"}, {"name": "b"}),
