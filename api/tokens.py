@@ -57,8 +57,7 @@ def token_check(value: str) -> ApiToken | None:
     if not value.startswith(TOKEN_PREFIX) or value.count("_") < 2:
         return None
     prefix, secret = value[len(TOKEN_PREFIX) :].split("_", 1)
-    found = _ACTIVE(prefix=prefix)
-    token = found[0] if found else None
+    token = _ACTIVE.first(prefix=prefix)
     if token is None or not hmac.compare_digest(token.token_hash, _digest(secret)):
         return None
     if not token.user.is_active:

@@ -24,8 +24,7 @@ def notifications_for(*, user: AbstractBaseUser) -> QuerySet[Notification]:
 
 
 def unread_count(*, user: AbstractBaseUser) -> int:
-    found = _UNREAD(user_id=user.pk)
-    return found[0] if found else 0
+    return _UNREAD.first(user_id=user.pk) or 0
 
 
 def digests_for(*, user: AbstractBaseUser) -> QuerySet[Digest]:

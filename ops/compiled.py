@@ -125,6 +125,11 @@ class CompiledQuery(Generic[T]):
         queryset.query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]
         return list(queryset)
 
+    def first(self, **values: Any) -> T | None:
+        """The first row of the call, or None (the queryset should read at most one)."""
+        found = self(**values)
+        return found[0] if found else None
+
     def _alias(self) -> str:
         if self._model is None:
             queryset = self._build(**self._samples[0])

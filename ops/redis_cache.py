@@ -22,15 +22,11 @@ class ReusedClient(RedisCacheClient):
         self._clients: dict[int, redis.Redis] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> redis.Redis:
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
+        # The pool chosen (and made) by Django, its one client kept by the pool's identity.
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
         if client is None:
-            # The pool of this same index (Django's `_get_connection_pool` would draw a read
-            # index of its own again), made once as Django makes it.
-            pool = self._pools.get(index) or self._pools.setdefault(
-                index, self._pool_class.from_url(self._servers[index], **self._pool_options)
-            )
-            client = self._clients.setdefault(index, self._client(connection_pool=pool))
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
         return client
 
 

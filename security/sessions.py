@@ -24,9 +24,9 @@ _UNEXPIRED = CompiledQuery[Session](
 class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self) -> Session | None:
         if self.session_key:
-            found = _UNEXPIRED(key=self.session_key, now=timezone.now())
-            if found:
-                return found[0]
+            session = _UNEXPIRED.first(key=self.session_key, now=timezone.now())
+            if session is not None:
+                return session
         # As Django's store does for a key with no live row: the session starts anew.
         self._session_key = None
         return None
