@@ -58,6 +58,11 @@ def agency_ids(user: User, *, roles: Iterable[str] | None = None) -> set[int]:
     return {m.agency_id for m in memberships_of(user) if wanted is None or m.role in wanted}
 
 
+def member_ids(agency_id: int) -> list[int]:
+    """The users for whom `agency_ids` holds the agency: those who see its drafts."""
+    return list(Membership.objects.filter(agency_id=agency_id).values_list("user_id", flat=True))
+
+
 def has_role(user: User, role: str) -> bool:
     return any(m.role == role for m in memberships_of(user))
 

@@ -151,7 +151,7 @@ def actors() -> dict[str, Any]:
 def session_for(user: Any) -> str:
     store = SessionStore()
     store["_auth_user_id"] = str(user.pk)
-    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    store["_auth_user_backend"] = "security.backends.AccountBackend"  # what a sign-in stores
     store["_auth_user_hash"] = user.get_session_auth_hash()
     store.create()
     return store.session_key

@@ -4,7 +4,10 @@ A page is cached per session (so per user, per CSRF secret), language, day, unre
 count and full URL, under a data version. Every committed write to the domain (any save or
 delete of a model of the tracked apps, and the COPY-based writes that call
 `data_version_bump` themselves) moves the version on, so no page ever outlives the data it
-was rendered from; what is cached is only ever served again to the same session.
+was rendered from; what is cached is only ever served again to the same session. A copy
+also carries its viewer's own version, which moves instead of the shared one for a write
+that only some users can see (a draft report, seen by its agency alone:
+`changes_seen_only_by`), so such a write rebuilds their pages and nobody else's.
 
 Only plain 200 responses to GETs without pending flash messages are kept; downloads and
 responses that set cookies never are. With a read replica configured, a page may be
@@ -39,7 +42,9 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
 from typing import Any
 
@@ -67,6 +72,8 @@ VERSION_KEY = "page-cache:data-version"
 # (the overview's 90-day trend) is kept under this version, not under every write's.
 ROLLUP_VERSION_KEY = "page-cache:rollup-version"
 VERSION_KEYS = (VERSION_KEY, ROLLUP_VERSION_KEY)
+# Each viewer's own version: moved by writes only some users can see (`changes_seen_only_by`).
+VIEWER_VERSION_KEY = "page-cache:viewer-version:{user_id}"
 # The apps whose rows appear on cached pages (memberships and users decide who sees what).
 TRACKED_APPS = frozenset({"agencies", "plans", "tasks", "reports", "supervision", "auth", "api"})
 
@@ -142,9 +149,45 @@ def kept_value(
     return value
 
 
+# While set, a write moves only these users' versions (`changes_seen_only_by`).
+_SEEN_ONLY_BY: ContextVar[frozenset[int] | None] = ContextVar(
+    "page_cache_seen_only_by", default=None
+)
+
+
+@contextmanager
+def changes_seen_only_by(user_ids: Collection[int] | None) -> Iterator[None]:
+    """The writes inside change what these users alone can see (a draft report: its own
+    agency's members, `ProgressReport.objects.visible_to`), so they move those users' kept
+    pages and not every page of every viewer. A liaison saves drafts all day; without this,
+    each save rebuilt every NIPA department's dashboards. None: a write everyone may see.
+
+    The caller vouches that nothing written inside is shown to anyone else: a write that
+    others see (a submit, an event) belongs outside the block."""
+    token = _SEEN_ONLY_BY.set(None if user_ids is None else frozenset(user_ids))
+    try:
+        yield
+    finally:
+        _SEEN_ONLY_BY.reset(token)
+
+
 def data_changed() -> None:
-    """Call inside the transaction that writes: the version moves once it commits."""
-    transaction.on_commit(data_version_bump, robust=True)
+    """Call inside the transaction that writes: the version moves once it commits (only its
+    viewers' versions inside `changes_seen_only_by`)."""
+    seen_by = _SEEN_ONLY_BY.get()
+    if seen_by is None:
+        transaction.on_commit(data_version_bump, robust=True)
+        return
+    keys = [VIEWER_VERSION_KEY.format(user_id=pk) for pk in sorted(seen_by)]
+    transaction.on_commit(lambda: _viewers_bump(keys), robust=True)
+
+
+def _viewers_bump(keys: list[str]) -> None:
+    # A bump the cache does not take marks the outage, and catching up moves the shared
+    # version on (`_caught_up`): every copy, these viewers' included, is dropped then.
+    if _caught_up():
+        for key in keys:
+            _bump(key)
 
 
 def _model_changed(sender: type, **kwargs: Any) -> None:
@@ -178,21 +221,26 @@ def _key(kind: str, request: HttpRequest, viewer: str, *varies: str) -> str:
     return f"{kind}:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def _lookup(key: str) -> tuple[int | None, Any]:
-    """The data version and what `key` keeps for it, read together in one round trip (a
-    copy is kept with the version it was rendered under, and only served under that same
-    version). (None, None) while there is no version to read: nothing is served or kept."""
+def _lookup(key: str, user_id: int) -> tuple[tuple[int, int] | None, Any]:
+    """The data versions (the shared one and the viewer's own) and what `key` keeps for
+    them, read together in one round trip (a copy is kept with the versions it was rendered
+    under, and only served under those same versions). (None, None) while there is no
+    version to read: nothing is served or kept."""
     if not _caught_up():
         return None, None
+    viewer_key = VIEWER_VERSION_KEY.format(user_id=user_id)
     found = cache_call(
-        "page cache: data version", lambda: cache.get_many([VERSION_KEY, key]), default=None
+        "page cache: data version",
+        lambda: cache.get_many([VERSION_KEY, viewer_key, key]),
+        default=None,
     )
     if found is None:  # the cache did not answer
         return None, None
-    version = found.get(VERSION_KEY)
-    if version is None:  # a fresh or evicted version: started as `data_version` starts it
-        return data_version(), None
-    version = int(version)
+    shared, own = found.get(VERSION_KEY), found.get(viewer_key)
+    if shared is None or own is None:  # fresh or evicted: started as `data_version` starts it
+        shared, own = data_version(), data_version(viewer_key)
+        return (None, None) if shared is None or own is None else ((shared, own), None)
+    version = (int(shared), int(own))
     kept = found.get(key)
     if not isinstance(kept, tuple) or len(kept) != 2 or kept[0] != version:
         return version, None
@@ -221,7 +269,7 @@ def cached_page(view: View) -> View:
             request.headers.get("HX-Request", ""),
             request.headers.get("HX-Target", ""),
         )
-        version, kept = _lookup(key)
+        version, kept = _lookup(key, request.user.pk)
         if kept is not None:
             content_type, content = kept
             return HttpResponse(content, content_type=content_type)
@@ -263,7 +311,7 @@ def cached_api_list(method: View) -> View:
         # The media type as accepted, parameters included: the bytes kept depend on them
         # (`application/json; indent=4`), not only on the format.
         key = _key("api-cache", request, viewer, request.accepted_media_type or "")
-        version, kept = _lookup(key)
+        version, kept = _lookup(key, request.user.pk)
         if kept is not None:
             content_type, content = kept
             return HttpResponse(content, content_type=content_type)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
@@ -152,6 +154,9 @@ class ProgressReportQuerySet(models.QuerySet["ProgressReport"]):
 
 class ProgressReport(models.Model):
     """What one agency reported on one task for one period: unique per (task, agency, period)."""
+
+    # The written texts, kilobytes each: what a table or a timeline of reports leaves unread.
+    LONG_TEXTS: ClassVar[tuple[str, ...]] = ("progress", "achievements", "problems", "next_steps")
 
     task = models.ForeignKey(
         Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="reports"

@@ -15,7 +15,13 @@ from agencies.models import Agency
 from agencies.rules import User
 from ops.compiled import AnyOf
 from plans.models import Plan
-from reports.models import HANDED_IN, Attachment, ProgressReport, ReportingPeriod, ReportState
+from reports.models import (
+    HANDED_IN,
+    Attachment,
+    ProgressReport,
+    ReportingPeriod,
+    ReportState,
+)
 from tasks.models import Responsibility, Task
 
 
@@ -130,6 +136,8 @@ def task_report_rows(*, user: User, task: Task, all_periods: bool = False) -> Re
         ProgressReport.objects.visible_to(user)
         .filter(task=task, period__in=periods)
         .with_timeliness()
+        # The table shows each report's state, not its texts (kilobytes each, 35 rows).
+        .defer(*ProgressReport.LONG_TEXTS)
     )
     reports = {(r.period_id, r.agency_id): r for r in visible}
     writable = rules.reporting_agency_ids(user)

@@ -23,6 +23,7 @@ from agencies import rules
 from agencies.models import Agency
 from agencies.rules import User
 from ops.concurrency import Conflict, compare_and_set
+from ops.page_cache import changes_seen_only_by
 from reports.models import REPORT_FIELDS, Attachment, ProgressReport, ReportingPeriod, ReportState
 from reports.uploads import display_name, sniff
 from tasks.events import event_record
@@ -69,26 +70,47 @@ def report_save_draft(
     fields = _clean_fields(values)
     with transaction.atomic():
         report = ProgressReport.objects.filter(task=task, agency=agency, period=period).first()
-        if report is None:
-            try:
-                with transaction.atomic():
-                    return ProgressReport.objects.create(
-                        task=task, agency=agency, period=period, **fields
-                    )
-            except IntegrityError:  # a colleague created it a moment ago
-                report = ProgressReport.objects.get(task=task, agency=agency, period=period)
-                raise _report_conflict(report) from None
-        if report.state not in EDITABLE:
-            raise ValidationError(_("报告已提交，不能再修改。"))
-        if expected_version is None or not compare_and_set(
-            ProgressReport,
-            pk=report.pk,
-            version=expected_version,
-            updated_at=timezone.now(),
-            **fields,
-        ):
-            raise _report_conflict(report)
+        # A draft is seen by its own agency alone (`visible_to`): saving one moves only its
+        # members' kept pages. A returned report is seen by its reviewers too.
+        draft = report is None or report.state == ReportState.DRAFT
+        with changes_seen_only_by(rules.member_ids(agency.pk) if draft else None):
+            report = _write_draft(
+                report,
+                task=task,
+                agency=agency,
+                period=period,
+                fields=fields,
+                expected_version=expected_version,
+            )
     report.refresh_from_db()
+    return report
+
+
+def _write_draft(
+    report: ProgressReport | None,
+    *,
+    task: Task,
+    agency: Agency,
+    period: ReportingPeriod,
+    fields: dict,
+    expected_version: int | None,
+) -> ProgressReport:
+    if report is None:
+        try:
+            with transaction.atomic():
+                return ProgressReport.objects.create(
+                    task=task, agency=agency, period=period, **fields
+                )
+        except IntegrityError:  # a colleague created it a moment ago
+            report = ProgressReport.objects.get(task=task, agency=agency, period=period)
+            raise _report_conflict(report) from None
+    if report.state not in EDITABLE:
+        raise ValidationError(_("报告已提交，不能再修改。"))
+    # The version check also holds the state: every transition moves the version on.
+    if expected_version is None or not compare_and_set(
+        ProgressReport, pk=report.pk, version=expected_version, updated_at=timezone.now(), **fields
+    ):
+        raise _report_conflict(report)
     return report
 
 

@@ -397,6 +397,17 @@ def timeline_kind(value: str) -> str:
     return value if value in EventKind.values else ""
 
 
+def _timeline_rows(events: QuerySet[Event]) -> QuerySet[Event]:
+    """Newest first, with what a line names; a report's texts (kilobytes each, the reports
+    app's `LONG_TEXTS`) are no part of a line."""
+    texts = Event._meta.get_field("report").related_model.LONG_TEXTS
+    return (
+        events.select_related(*TIMELINE_RELATED)
+        .defer(*(f"report__{name}" for name in texts))
+        .order_by("-created_at", "-pk")
+    )
+
+
 def events_seen_q(*, user: User) -> Q:
     """A report's events are seen by who may see the report (a draft: its own agency alone):
     the report model's own rule, reached through the event's foreign key, since the reports
@@ -415,7 +426,7 @@ def task_timeline_for(*, user: User, task: Task, kind: str = "") -> QuerySet[Eve
     events = Event.objects.filter(task=task).filter(events_seen_q(user=user))
     if kind:
         events = events.filter(kind=kind)
-    return events.select_related(*TIMELINE_RELATED).order_by("-created_at", "-pk")
+    return _timeline_rows(events)
 
 
 # The task page shows the newest events and links to the whole timeline (paged, filterable,
@@ -435,4 +446,4 @@ def plan_timeline(*, user: User, plan: Plan, kind: str = "") -> QuerySet[Event]:
     events = Event.objects.filter(plan=plan).filter(events_seen_q(user=user))
     if kind:
         events = events.filter(kind=kind)
-    return events.select_related(*TIMELINE_RELATED).order_by("-created_at", "-pk")
+    return _timeline_rows(events)

@@ -205,6 +205,9 @@ SECURITY_LOG_RETENTION_DAYS = env.int("SECURITY_LOG_RETENTION_DAYS", default=365
 SECURITY_TRUST_X_FORWARDED_FOR = env.bool("SECURITY_TRUST_X_FORWARDED_FOR", default=False)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "security.backends.AccountBackend",
+    # Only for sessions signed in before AccountBackend (they name this one): a password is
+    # never checked twice (security/backends.py).
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Repeated failures lock one account from one client address (security.services.client_ip,

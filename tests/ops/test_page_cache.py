@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from api.tokens import token_issue, token_revoke
+from reports.services import report_return, report_save, report_save_draft, report_submit
 from supervision.models import Level
 from supervision.services import notice_issue
 from tasks.models import Status
@@ -184,3 +185,80 @@ def test_an_api_hit_answers_the_bytes_and_headers_of_the_list_it_kept(world) -> 
     assert (kept.status_code, kept.content) == (built.status_code, built.content)
     for header in ("Content-Type", "Vary", "Allow", "Content-Length"):
         assert kept[header] == built[header]
+
+
+def _report_texts(client: Client, plan_pk: int) -> dict[int, tuple[str, str]]:
+    rows = client.get(f"/api/v1/reports/?plan={plan_pk}").json()["results"]
+    return {r["id"]: (r["state"], r["progress"]) for r in rows}
+
+
+def test_a_draft_shows_at_once_to_its_agency_and_rebuilds_no_one_elses_page(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    """A draft is seen by its own agency alone: saving it rebuilds their pages, and every
+    other viewer's kept page is still served, until the report is submitted."""
+    draft = world.report_a1_commerce
+    colleague = _client(world.users["local_viewer"])  # same agency, read-only
+    other = _client(world.users["coordinator"])  # the lead agency: sees a1's reports, no drafts
+    nipa = _client(world.users["nipa_viewer"])
+    task_url = reverse("tasks:task_detail", args=[world.a1.pk])
+    assert _report_texts(colleague, world.plan_a.pk)[draft.pk] == ("draft", draft.progress)
+    before = _report_texts(other, world.plan_a.pk)
+    assert draft.pk not in before
+    nipa_page = nipa.get(task_url).content
+    with django_capture_on_commit_callbacks(execute=True):
+        report_save_draft(
+            actor=world.users["liaison"],
+            task=world.a1,
+            agency=world.hainan_commerce,
+            period=draft.period,
+            values={"progress": "第三季度已完成质押登记"},
+            expected_version=draft.version,
+        )
+    assert _report_texts(colleague, world.plan_a.pk)[draft.pk] == (
+        "draft",
+        "第三季度已完成质押登记",
+    )
+    with CaptureQueriesContext(connection) as served:
+        assert _report_texts(other, world.plan_a.pk) == before
+        assert nipa.get(task_url).content == nipa_page
+    assert not any("reports_progressreport" in q["sql"] for q in served.captured_queries)
+
+    draft.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        report_save(
+            actor=world.users["liaison"],
+            task=world.a1,
+            agency=world.hainan_commerce,
+            period=draft.period,
+            values={"progress": "第三季度已完成质押登记"},
+            expected_version=draft.version,
+            submit=True,
+        )
+    assert _report_texts(other, world.plan_a.pk)[draft.pk] == (
+        "submitted",
+        "第三季度已完成质押登记",
+    )
+    assert nipa.get(task_url).content != nipa_page
+
+
+def test_a_returned_report_edited_shows_at_once_to_its_reviewer(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    report = world.report_a1_commerce
+    liaison, coordinator = world.users["liaison"], world.users["coordinator"]
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_submit(actor=liaison, report=report, expected_version=report.version)
+        report = report_return(actor=coordinator, report=report, reason="请补充数据")
+    reviewer = _client(coordinator)
+    assert _report_texts(reviewer, world.plan_a.pk)[report.pk][0] == "returned"
+    with django_capture_on_commit_callbacks(execute=True):
+        report_save_draft(
+            actor=liaison,
+            task=world.a1,
+            agency=world.hainan_commerce,
+            period=report.period,
+            values={"progress": "已补充质押登记数据"},
+            expected_version=report.version,
+        )
+    assert _report_texts(reviewer, world.plan_a.pk)[report.pk] == ("returned", "已补充质押登记数据")

@@ -19,6 +19,7 @@ from tasks.models import Event, EventKind, ExtensionState, Status, Task, WorkIte
 from tests.factories import (
     ExtensionRequestFactory,
     MembershipFactory,
+    PeriodFactory,
     ReportFactory,
     ResponsibilityFactory,
     TaskFactory,
@@ -269,6 +270,29 @@ def test_my_tasks_query_count_does_not_grow(world, django_assert_max_num_queries
 
 
 # --- the task page ------------------------------------------------------------------------
+
+
+def test_the_task_page_reads_its_reports_in_one_query_however_many(world):
+    """The reports table shows each report's state: it reads none of their texts (kilobytes
+    each), neither with the rows nor one by one afterwards."""
+    client = _client(world.users["coordinator"])
+    url = reverse("tasks:task_detail", args=[world.a1.pk])
+    few = _count_queries(client, url)
+    for month in (1, 4, 7):
+        period = PeriodFactory(
+            plan=world.plan_a,
+            starts_on=dt.date(2024, month, 1),
+            opens_on=dt.date(2024, month, 1),
+            ends_on=dt.date(2024, month, 28),
+            due_on=dt.date(2024, month, 28),
+        )
+        for agency in (world.hainan_office, world.hainan_commerce):
+            ReportFactory(task=world.a1, agency=agency, period=period, state="submitted")
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url)
+    assert page.content.decode().count("report-submitted") >= 6
+    assert len(ctx.captured_queries) <= few
+    assert not any('"achievements"' in q["sql"] for q in ctx.captured_queries)
 
 
 def test_task_page_shows_the_matrix_work_items_indicators_and_timeline(world):
