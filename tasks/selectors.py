@@ -435,8 +435,17 @@ TIMELINE_ON_PAGE = 30
 
 
 def timeline_head(events: QuerySet[Event]) -> tuple[list[Event], bool]:
-    """The newest TIMELINE_ON_PAGE events, and whether there are older ones (one query)."""
-    head = list(events[: TIMELINE_ON_PAGE + 1])
+    """The newest TIMELINE_ON_PAGE of `events` (a timeline the user may see, as
+    `task_timeline_for` or `plan_timeline` give it), and whether there are older ones (one
+    query).
+
+    The newest ids are picked from the events alone, and only those rows are joined to
+    their actor, task and report: a busy task's thousands of events are never all joined.
+    (Asked as one join, the planner, misled by statistics older than a burst of events,
+    joined a task's 3,000 events and sorted them afterwards: 12 ms instead of 1.)"""
+    newest = events.values("pk")[: TIMELINE_ON_PAGE + 1]
+    # The user's filters were applied in `newest`; the rows are fetched by primary key.
+    head = list(_timeline_rows(Event.objects.filter(pk__in=newest)))
     return head[:TIMELINE_ON_PAGE], len(head) > TIMELINE_ON_PAGE
 
 
