@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -45,3 +46,19 @@ class AccountBackend(ModelBackend):
         # `user_id` comes from the session through the primary key's `to_python`.
         user = _USER.first(pk=user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+    # Django's ModelBackend answers the async calls with code of its own, which would neither
+    # stop at a wrong password nor use the compiled read: the same answers as above instead.
+    async def aauthenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> AbstractBaseUser | None:
+        return await sync_to_async(self.authenticate)(
+            request, username=username, password=password, **kwargs
+        )
+
+    async def aget_user(self, user_id: Any) -> AbstractBaseUser | None:
+        return await sync_to_async(self.get_user)(user_id)

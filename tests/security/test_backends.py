@@ -6,11 +6,14 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from security.backends import AccountBackend
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +70,13 @@ def test_a_wrong_password_is_refused_and_checked_once() -> None:
         refused = Client().post("/accounts/login/", {"username": "zhaoliu", "password": "wrong"})
     assert refused.status_code == 200 and "请输入一个正确的用户名和密码" in refused.content.decode()
     assert checked.call_count == 1
+
+
+def test_the_async_calls_answer_as_the_sync_ones() -> None:
+    user = UserFactory(username="sunqi")
+    backend = AccountBackend()
+    signed_in = async_to_sync(backend.aauthenticate)(None, username="sunqi", password=PASSWORD)
+    assert signed_in == user
+    assert async_to_sync(backend.aget_user)(user.pk) == user
+    with pytest.raises(PermissionDenied):  # final: Django asks no other backend
+        async_to_sync(backend.aauthenticate)(None, username="sunqi", password="wrong")
