@@ -15,13 +15,7 @@ from agencies.models import Agency
 from agencies.rules import User
 from ops.compiled import AnyOf
 from plans.models import Plan
-from reports.models import (
-    HANDED_IN,
-    Attachment,
-    ProgressReport,
-    ReportingPeriod,
-    ReportState,
-)
+from reports.models import HANDED_IN, Attachment, ProgressReport, ReportingPeriod, ReportState
 from tasks.models import Responsibility, Task
 
 

@@ -82,7 +82,6 @@ def report_save_draft(
                 fields=fields,
                 expected_version=expected_version,
             )
-    report.refresh_from_db()
     return report
 
 
@@ -111,6 +110,7 @@ def _write_draft(
         ProgressReport, pk=report.pk, version=expected_version, updated_at=timezone.now(), **fields
     ):
         raise _report_conflict(report)
+    report.refresh_from_db()
     return report
 
 

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from api.tokens import token_issue, token_revoke
-from reports.services import report_return, report_save, report_save_draft, report_submit
+from reports.services import report_return, report_save, report_submit
 from supervision.models import Level
 from supervision.services import notice_issue
 from tasks.models import Status
@@ -192,6 +192,19 @@ def _report_texts(client: Client, plan_pk: int) -> dict[int, tuple[str, str]]:
     return {r["id"]: (r["state"], r["progress"]) for r in rows}
 
 
+def _save(world, report, progress: str, *, submit: bool = False) -> None:
+    """The commerce liaison saves (and, with `submit`, submits) their report on a1."""
+    report_save(
+        actor=world.users["liaison"],
+        task=world.a1,
+        agency=world.hainan_commerce,
+        period=report.period,
+        values={"progress": progress},
+        expected_version=report.version,
+        submit=submit,
+    )
+
+
 def test_a_draft_shows_at_once_to_its_agency_and_rebuilds_no_one_elses_page(
     world, django_capture_on_commit_callbacks
 ) -> None:
@@ -207,14 +220,7 @@ def test_a_draft_shows_at_once_to_its_agency_and_rebuilds_no_one_elses_page(
     assert draft.pk not in before
     nipa_page = nipa.get(task_url).content
     with django_capture_on_commit_callbacks(execute=True):
-        report_save_draft(
-            actor=world.users["liaison"],
-            task=world.a1,
-            agency=world.hainan_commerce,
-            period=draft.period,
-            values={"progress": "第三季度已完成质押登记"},
-            expected_version=draft.version,
-        )
+        _save(world, draft, "第三季度已完成质押登记")
     assert _report_texts(colleague, world.plan_a.pk)[draft.pk] == (
         "draft",
         "第三季度已完成质押登记",
@@ -226,15 +232,7 @@ def test_a_draft_shows_at_once_to_its_agency_and_rebuilds_no_one_elses_page(
 
     draft.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        report_save(
-            actor=world.users["liaison"],
-            task=world.a1,
-            agency=world.hainan_commerce,
-            period=draft.period,
-            values={"progress": "第三季度已完成质押登记"},
-            expected_version=draft.version,
-            submit=True,
-        )
+        _save(world, draft, "第三季度已完成质押登记", submit=True)
     assert _report_texts(other, world.plan_a.pk)[draft.pk] == (
         "submitted",
         "第三季度已完成质押登记",
@@ -253,12 +251,5 @@ def test_a_returned_report_edited_shows_at_once_to_its_reviewer(
     reviewer = _client(coordinator)
     assert _report_texts(reviewer, world.plan_a.pk)[report.pk][0] == "returned"
     with django_capture_on_commit_callbacks(execute=True):
-        report_save_draft(
-            actor=liaison,
-            task=world.a1,
-            agency=world.hainan_commerce,
-            period=report.period,
-            values={"progress": "已补充质押登记数据"},
-            expected_version=report.version,
-        )
+        _save(world, report, "已补充质押登记数据")
     assert _report_texts(reviewer, world.plan_a.pk)[report.pk] == ("returned", "已补充质押登记数据")
