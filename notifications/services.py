@@ -19,6 +19,7 @@ from notifications import channels
 from notifications.models import Channel, Delivery, DeliveryState, Notification
 from ops.bulk import bulk_insert_new
 from ops.outbox import outbox_enqueue_many
+from ops.page_cache import viewers_changed
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +100,8 @@ def notifications_fan_out(*, fan_outs: list[FanOut]) -> None:
             for channel, address in addresses
         ]
     bulk_insert_new(model=Notification, rows=notifications)
+    # The bell is on every page of the recipients': theirs are rebuilt, nobody else's.
+    viewers_changed({row["recipient_id"] for row in notifications})
     bulk_insert_new(model=Delivery, rows=deliveries)
     # Enqueue only what is still waiting: a repeated fan-out finds nothing new to send.
     keys = sorted({item.dedupe_key for item in fan_outs})
@@ -155,4 +158,7 @@ def notification_mark_read(*, user: AbstractBaseUser, notification_id: int | Non
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
     with transaction.atomic():
-        return unread.update(read_at=timezone.now())
+        changed = unread.update(read_at=timezone.now())
+        if changed:
+            viewers_changed([user.pk])
+        return changed

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -81,6 +82,20 @@ def cache_set(key: str, value: Any, timeout: float | None, *, kind: str) -> bool
 def cache_add(key: str, value: Any, timeout: float | None, *, kind: str) -> bool:
     """Keep `value` unless `key` holds one; False when it does or the cache does not answer."""
     return cache_call(kind, lambda: bool(cache.add(key, value, timeout)), default=False)
+
+
+def redis_pipeline() -> tuple[Any, Callable[[str], str]] | None:
+    """A redis-py pipeline on the server the default cache writes to, and the function that
+    turns a key into the one Django stores; None when the cache is not Redis (the embedded
+    demo's memory cache). For a few calls Django's API makes two round trips (`incr` is
+    EXISTS then INCRBY) or one per key: a pipeline sends them as one. Run it in
+    `cache_call`, as any other cache call."""
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    # Django's Redis client sends every write to its first server: so does this pipeline.
+    client = backend._cache.get_client(write=True)
+    return client.pipeline(transaction=False), backend.make_and_validate_key
 
 
 def outage_unsettled() -> int | None:

@@ -1,13 +1,14 @@
 """Rendered pages kept for their viewer until the data they show changes.
 
-A page is cached per session (so per user, per CSRF secret), language, day, unread-bell
-count and full URL, under a data version. Every committed write to the domain (any save or
+A page is cached per session (so per user, per CSRF secret), language, day and full URL,
+under a data version. Every committed write to the domain (any save or
 delete of a model of the tracked apps, and the COPY-based writes that call
 `data_version_bump` themselves) moves the version on, so no page ever outlives the data it
 was rendered from; what is cached is only ever served again to the same session. A copy
 also carries its viewer's own version, which moves instead of the shared one for a write
 that only some users can see (a draft report, seen by its agency alone:
-`changes_seen_only_by`), so such a write rebuilds their pages and nobody else's.
+`changes_seen_only_by`; a notification, on its recipient's bell: `viewers_changed`), so
+such a write rebuilds their pages and nobody else's.
 
 Only plain 200 responses to GETs without pending flash messages are kept; downloads and
 responses that set cookies never are. With a read replica configured, a page may be
@@ -55,7 +56,6 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 
 from ops.cache_safe import (
@@ -65,6 +65,7 @@ from ops.cache_safe import (
     cache_set,
     outage_settled,
     outage_unsettled,
+    redis_pipeline,
 )
 
 VERSION_KEY = "page-cache:data-version"
@@ -102,11 +103,28 @@ def data_version_bump(key: str = VERSION_KEY) -> None:
 
 
 def _bump(key: str) -> bool:
+    return _bump_many([key])
+
+
+def _bump_many(keys: list[str]) -> bool:
+    """Move each version on (a missing one starts from the clock); one round trip for them
+    all on Redis: a reminders pass moves the versions of thousands of recipients."""
+
     def call() -> bool:
-        try:
-            cache.incr(key)
-        except ValueError:  # not there (evicted, or a fresh cache): any new start will do
-            cache.add(key, time.time_ns(), timeout=None)
+        pipelined = redis_pipeline()
+        if pipelined is None:
+            for key in keys:
+                try:
+                    cache.incr(key)
+                except ValueError:  # not there (evicted, or a fresh cache): any new start
+                    cache.add(key, time.time_ns(), timeout=None)
+            return True
+        pipeline, stored = pipelined
+        start = time.time_ns()
+        for key in keys:
+            pipeline.set(stored(key), start, nx=True)  # as `data_version` starts a version
+            pipeline.incr(stored(key))
+        pipeline.execute()
         return True
 
     return cache_call("page cache: version bump", call, default=False)
@@ -178,16 +196,23 @@ def data_changed() -> None:
     if seen_by is None:
         transaction.on_commit(data_version_bump, robust=True)
         return
-    keys = [VIEWER_VERSION_KEY.format(user_id=pk) for pk in sorted(seen_by)]
-    transaction.on_commit(lambda: _viewers_bump(keys), robust=True)
+    viewers_changed(seen_by)
+
+
+def viewers_changed(user_ids: Collection[int]) -> None:
+    """Call inside the transaction that writes what only these users see on every page of
+    theirs (their bell: a notification delivered or read): their kept pages are rebuilt
+    once it commits, nobody else's."""
+    keys = [VIEWER_VERSION_KEY.format(user_id=pk) for pk in sorted(set(user_ids))]
+    if keys:
+        transaction.on_commit(lambda: _viewers_bump(keys), robust=True)
 
 
 def _viewers_bump(keys: list[str]) -> None:
     # A bump the cache does not take marks the outage, and catching up moves the shared
     # version on (`_caught_up`): every copy, these viewers' included, is dropped then.
     if _caught_up():
-        for key in keys:
-            _bump(key)
+        _bump_many(keys)
 
 
 def _model_changed(sender: type, **kwargs: Any) -> None:
@@ -265,7 +290,6 @@ def cached_page(view: View) -> View:
             "page-cache",
             request,
             request.session.session_key or "",
-            str(_user_state(request)),
             request.headers.get("HX-Request", ""),
             request.headers.get("HX-Target", ""),
         )
@@ -342,10 +366,3 @@ def cached_api_list(method: View) -> View:
         return response
 
     return wrapped
-
-
-def _user_state(request: HttpRequest) -> object:
-    """What else a user's page shows that changes without a write to the tracked apps (the
-    bell's unread count): settings.PAGE_CACHE_USER_STATE names it, so ops imports no app.
-    It takes the request, so that a page rendered after a miss reuses what the key read."""
-    return import_string(settings.PAGE_CACHE_USER_STATE)(request=request)

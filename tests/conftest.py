@@ -3,8 +3,11 @@ with a message naming the service; it never falls back to SQLite."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 PG_HINT = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
 REDIS_HINT = 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no'
@@ -55,5 +58,18 @@ def world(db):
 
 
 # Fixtures shared by several test packages.
+@pytest.fixture(params=["memory", "redis"])
+def any_cache(request, settings) -> Iterator[None]:
+    """The embedded demo's memory cache, then production's Redis (whose calls some code
+    pipelines): what the test checks holds in each."""
+    if request.param == "redis":
+        settings.CACHES = {
+            "default": {"BACKEND": "ops.redis_cache.RedisCache", "LOCATION": settings.REDIS_URL}
+        }
+    cache.clear()
+    yield
+    cache.clear()
+
+
 from tests.api_clients import api, token_client  # noqa: E402, F401
 from tests.robot import robot  # noqa: E402, F401

@@ -63,9 +63,6 @@ REMINDER_ITEM_SOURCES = [
     "notifications.reminders.work_item_items",
     "supervision.reminders.supervision_items",
 ]
-# What varies a cached page besides the data version (ops/page_cache.py): the bell, read
-# once per request and shared with the header's bell (`(*, request) -> object`).
-PAGE_CACHE_USER_STATE = "notifications.context_processors.request_unread_count"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

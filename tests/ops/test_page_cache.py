@@ -7,6 +7,7 @@ on, and writes run their commit hooks, as they do in production.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -15,6 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from api.tokens import token_issue, token_revoke
+from notifications.models import Kind
+from notifications.services import Message, notification_fan_out, notification_mark_read
 from reports.services import report_return, report_save, report_submit
 from supervision.models import Level
 from supervision.services import notice_issue
@@ -41,8 +44,8 @@ def test_a_second_view_of_a_task_is_served_without_rendering(world) -> None:
     with CaptureQueriesContext(connection) as served:
         second = client.get(url)
     assert second.status_code == 200 and second.content == first.content
-    # Only the session, the user and the bell remain; none of the page's own queries.
-    assert len(served) <= 6 < len(rendered)
+    # Only the session and the user remain; none of the page's own queries, not the bell.
+    assert len(served) == 2 < len(rendered)
     assert not any("tasks_task" in q["sql"] for q in served.captured_queries)
 
 
@@ -164,13 +167,47 @@ def test_the_overview_trend_is_kept_until_a_rollup_is_built(
     assert f'"{today.isoformat()}"' in page  # the new night is on the trend at once
 
 
-def test_a_page_built_after_a_miss_reads_the_bell_once(world) -> None:
-    """The key varies with the bell's count and the header shows it: one read serves both."""
+def test_a_page_built_after_a_miss_reads_the_bell_once_and_a_hit_not_at_all(world) -> None:
     client = _client(world.users["liaison"])
     with CaptureQueriesContext(connection) as built:
         assert client.get(reverse("home")).status_code == 200
+    with CaptureQueriesContext(connection) as served:
+        assert client.get(reverse("home")).status_code == 200
     bell = [q for q in built.captured_queries if "notifications_notification" in q["sql"]]
     assert len(bell) == 1
+    assert len(served) == 2  # the session and the user: nothing of the page, not the bell
+
+
+def _bell(page: bytes) -> str:
+    found = re.search(
+        r'class="bell"[^>]*>[^<]*(?:<span class="badge"[^>]*>(\d+)</span>)?', page.decode()
+    )
+    assert found, "the page has no bell"
+    return found.group(1) or "0"
+
+
+def test_a_notification_shows_on_its_recipients_kept_page_at_once_and_nobody_elses_moves(
+    world, any_cache, django_capture_on_commit_callbacks
+) -> None:
+    recipient = _client(world.users["liaison"])
+    colleague = _client(world.users["local_viewer"])
+    url = reverse("tasks:task_detail", args=[world.a1.pk])
+    assert _bell(recipient.get(url).content) == "0"
+    kept = colleague.get(url).content
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_fan_out(
+            dedupe_key="test:bell",
+            message=Message(kind=Kind.REPORT, title="报告已退回", body="请补充"),
+            users=[world.users["liaison"]],
+        )
+    assert _bell(recipient.get(url).content) == "1"
+    with CaptureQueriesContext(connection) as served:
+        assert colleague.get(url).content == kept
+    assert len(served) == 2  # served as kept: the session and the user
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notification_mark_read(user=world.users["liaison"]) == 1
+    assert _bell(recipient.get(url).content) == "0"
 
 
 def test_an_api_hit_answers_the_bytes_and_headers_of_the_list_it_kept(world) -> None:
