@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies import rules
 from agencies.models import Agency
+from ops.compiled import AnyOf
 from ops.db import enum_check
 from plans.models import Plan
 from tasks.models import Event, EventKind, Responsibility, Task
@@ -116,17 +117,31 @@ class ProgressReportQuerySet(models.QuerySet["ProgressReport"]):
         (≈ 1.5 s at national scale). Neither serves the other's case: the union is built
         whole however few rows the caller wants (it cost an agency page 9 → 70 ms inside a
         correlated subquery)."""
-        mine = rules.agency_ids(user)
-        not_private = ~Q(state=ReportState.DRAFT) | Q(agency_id__in=mine)
-        if rules.reads_everything(user):
+        return self.visible_to_agencies(
+            sorted(rules.agency_ids(user)),
+            everything=rules.reads_everything(user),
+            listing=listing,
+        )
+
+    def visible_to_agencies(
+        self, mine: list[int], *, everything: bool, listing: bool = False
+    ) -> ProgressReportQuerySet:
+        """`visible_to` for a member of the agencies `mine`, who reads every plan when
+        `everything` (`rules.reads_everything`). By check, the SQL is the same for any number
+        of agencies (one array, `AnyOf`): a caller may compile it once per process for each
+        `everything` (ops/compiled.py), given agencies (with none, nothing is visible but
+        to who reads everything)."""
+        own = AnyOf("agency_id", mine)
+        not_private = ~Q(state=ReportState.DRAFT) | Q(own)
+        if everything:
             return self.filter(not_private)
         if not mine:
             return self.none()
         if not listing:
-            shares_task = Responsibility.objects.filter(task=OuterRef("task"), agency_id__in=mine)
-            reached = (
-                Q(task__plan__lead_agency_id__in=mine) | Q(agency_id__in=mine) | Exists(shares_task)
+            shares_task = Responsibility.objects.filter(task=OuterRef("task")).filter(
+                AnyOf("agency_id", mine)
             )
+            reached = Q(AnyOf("task__plan__lead_agency_id", mine)) | Q(own) | Exists(shares_task)
             return self.filter(reached).filter(not_private)
         # The tasks of plans my agencies lead or that they share (task_id index), and my
         # agencies' own reports (agency index). Each branch unordered: a model's default

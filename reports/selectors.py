@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from agencies import rules
 from agencies.models import Agency
 from agencies.rules import User
-from ops.compiled import AnyOf
+from ops.compiled import AnyOf, CompiledQuery
 from plans.models import Plan
 from reports.models import HANDED_IN, Attachment, ProgressReport, ReportingPeriod, ReportState
 from tasks.models import Responsibility, Task
@@ -117,21 +117,54 @@ def recent_periods(periods: list[ReportingPeriod], *, today: dt.date) -> list[Re
     return opened[-RECENT_PERIODS:] + upcoming[:1]
 
 
+def _task_reports(everything: bool) -> CompiledQuery[ProgressReport]:
+    return CompiledQuery[ProgressReport](
+        lambda task_id, period_ids, mine: (
+            ProgressReport.objects.visible_to_agencies(mine, everything=everything)
+            .filter(task_id=task_id)
+            .filter(AnyOf("period_id", period_ids))
+            .with_timeliness()
+            # The table shows each report's state, not its texts (kilobytes each, 35 rows).
+            .defer(*ProgressReport.LONG_TEXTS)
+        ),
+        samples=(
+            {"task_id": 1, "period_ids": [2], "mine": [3]},
+            {"task_id": 4, "period_ids": [5], "mine": [6]},
+        ),
+    )
+
+
+# The task page's three reads, compiled once per process (ops/compiled.py): they are most
+# of what the page costs to build. The reports' by the visibility rule's two shapes.
+_PERIODS = CompiledQuery[ReportingPeriod](
+    lambda plan_id: ReportingPeriod.objects.filter(plan_id=plan_id).order_by("starts_on"),
+    samples=({"plan_id": 1}, {"plan_id": 2}),
+)
+_OWING = CompiledQuery[Responsibility](
+    lambda task_id: (
+        Responsibility.objects.owing_reports()
+        .filter(task_id=task_id)
+        .select_related("agency")
+        .order_by("order")
+    ),
+    samples=({"task_id": 1}, {"task_id": 2}),
+)
+_TASK_REPORTS = {everything: _task_reports(everything) for everything in (True, False)}
+
+
 def task_report_rows(*, user: User, task: Task, all_periods: bool = False) -> ReportTable:
     """Period × owing agency of a task, with what the user may do: four queries. Only the
     recent periods unless `all_periods`."""
     plan = task.plan
     today = timezone.localdate()
-    every = list(plan.periods.order_by("starts_on"))
+    every = _PERIODS(plan_id=plan.pk)
     periods = every if all_periods else recent_periods(every, today=today)
-    owing = Responsibility.objects.owing_reports().filter(task=task)
-    agencies = [r.agency for r in owing.select_related("agency").order_by("order")]
+    agencies = [r.agency for r in _OWING(task_id=task.pk)]
+    mine, everything = sorted(rules.agency_ids(user)), rules.reads_everything(user)
     visible = (
-        ProgressReport.objects.visible_to(user)
-        .filter(task=task, period__in=periods)
-        .with_timeliness()
-        # The table shows each report's state, not its texts (kilobytes each, 35 rows).
-        .defer(*ProgressReport.LONG_TEXTS)
+        _TASK_REPORTS[everything](task_id=task.pk, period_ids=[p.pk for p in periods], mine=mine)
+        if everything or mine
+        else []
     )
     reports = {(r.period_id, r.agency_id): r for r in visible}
     writable = rules.reporting_agency_ids(user)

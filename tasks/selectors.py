@@ -421,6 +421,14 @@ def events_seen_q(*, user: User) -> Q:
     return Q(report__isnull=True) | Exists(reports.filter(pk=OuterRef("report_id")))
 
 
+def _events_seen_by_agencies_q(mine: list[int], *, everything: bool) -> Q:
+    """`events_seen_q` for a member of the agencies `mine` (the reports' `visible_to_agencies`,
+    whose SQL does not change with the agencies: compilable)."""
+    reports = Event._meta.get_field("report").related_model.objects
+    visible = reports.visible_to_agencies(mine, everything=everything)
+    return Q(report__isnull=True) | Exists(visible.filter(pk=OuterRef("report_id")))
+
+
 def task_timeline_for(*, user: User, task: Task, kind: str = "") -> QuerySet[Event]:
     """The task's events the user may see, of one kind or all, newest first."""
     events = Event.objects.filter(task=task).filter(events_seen_q(user=user))
@@ -446,6 +454,34 @@ def timeline_head(events: QuerySet[Event]) -> tuple[list[Event], bool]:
     newest = events.values("pk")[: TIMELINE_ON_PAGE + 1]
     # The user's filters were applied in `newest`; the rows are fetched by primary key.
     head = list(_timeline_rows(Event.objects.filter(pk__in=newest)))
+    return head[:TIMELINE_ON_PAGE], len(head) > TIMELINE_ON_PAGE
+
+
+def _task_timeline_head(everything: bool) -> CompiledQuery[Event]:
+    return CompiledQuery[Event](
+        lambda task_id, mine: _timeline_rows(
+            Event.objects.filter(
+                pk__in=Event.objects.filter(task_id=task_id)
+                .filter(_events_seen_by_agencies_q(mine, everything=everything))
+                .order_by("-created_at", "-pk")
+                .values("pk")[: TIMELINE_ON_PAGE + 1]
+            )
+        ),
+        samples=({"task_id": 1, "mine": [2]}, {"task_id": 3, "mine": [4]}),
+    )
+
+
+# The task page's timeline, compiled once per process (ops/compiled.py) for each shape of
+# the visibility rule: `timeline_head(task_timeline_for(...))`, without the ORM building it.
+_TASK_TIMELINE_HEAD = {everything: _task_timeline_head(everything) for everything in (True, False)}
+
+
+def task_timeline_head(*, user: User, task: Task) -> tuple[list[Event], bool]:
+    """`timeline_head(task_timeline_for(user=user, task=task))`: what the task page shows."""
+    mine, everything = sorted(rules.agency_ids(user)), rules.reads_everything(user)
+    if not (everything or mine):  # sees no report: the rule's third shape, left to the ORM
+        return timeline_head(task_timeline_for(user=user, task=task))
+    head = _TASK_TIMELINE_HEAD[everything](task_id=task.pk, mine=mine)
     return head[:TIMELINE_ON_PAGE], len(head) > TIMELINE_ON_PAGE
 
 

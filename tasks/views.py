@@ -39,7 +39,7 @@ from tasks.forms import (
     WorkItemStatusForm,
 )
 from tasks.lights import light_badges, light_for
-from tasks.models import Event, ResponsibilityRole, Status, Task, WorkItem
+from tasks.models import ResponsibilityRole, Status, Task, WorkItem
 from tasks.services import Conflict
 
 # --- 我的任务 -------------------------------------------------------------------------------
@@ -242,17 +242,14 @@ def _timeline_ctx(
     request: HttpRequest, task: Task, *, comment_form: Form | None = None
 ) -> dict[str, Any]:
     can_comment = rules.can_comment(request.user, task)
+    events, older = selectors.task_timeline_head(user=request.user, task=task)
     return {
         "task": task,
-        **_timeline_head(selectors.task_timeline_for(user=request.user, task=task)),
+        "events": events,
+        "older_events": older,
         "can_comment": can_comment,
         "comment_form": (comment_form or CommentForm()) if can_comment else None,
     }
-
-
-def _timeline_head(events: QuerySet[Event]) -> dict[str, Any]:
-    head, older = selectors.timeline_head(events)
-    return {"events": head, "older_events": older}
 
 
 # --- work items ---------------------------------------------------------------------------

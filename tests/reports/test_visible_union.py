@@ -1,7 +1,8 @@
 """`ProgressReport.objects.visible_to` as a union of indexed branches reaches exactly the rows
 the former OR of the three ways in did (plan led, own report, shared task; a draft only by
-its own agency), for every kind of user; the timeline's report rule likewise; and the API's
-report list reads a constant number of queries whatever the number of rows."""
+its own agency), for every kind of user; the timeline's report rule likewise, and the task
+page's compiled reads of both; and the API's report list reads a constant number of queries
+whatever the number of rows."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from agencies import rules
 from agencies.models import Role
 from reports.api import ReportSerializer
 from reports.models import ProgressReport, ReportState
+from reports.selectors import task_report_rows
 from tasks.models import Event, EventKind, Responsibility
-from tasks.selectors import events_seen_q
+from tasks.selectors import events_seen_q, task_timeline_for, task_timeline_head, timeline_head
 from tests.factories import (
     AgencyFactory,
     MembershipFactory,
@@ -134,6 +136,31 @@ def test_timeline_report_rule_is_unchanged(mixed, name):
     expected = set(Event.objects.filter(former).values_list("pk", flat=True))
     got = set(Event.objects.filter(events_seen_q(user=user)).values_list("pk", flat=True))
     assert got == expected
+
+
+@pytest.mark.parametrize("name", USERS)
+def test_the_task_pages_compiled_reads_show_what_the_rule_lets_see(mixed, name):
+    """The report table and the timeline of the task page, read by SQL compiled once per
+    process for each shape of the rule, show each user what the rule as written does."""
+    user = mixed.users[name]
+    visible = _former_visible_to(user)
+    for report in ProgressReport.objects.all():
+        Event.objects.create(
+            kind=EventKind.REPORT_STATE_CHANGED,
+            plan=report.task.plan,
+            task=report.task,
+            report=report,
+            to_value=report.state,
+        )
+    for task in (mixed.a1, mixed.a2, mixed.b1):
+        table = task_report_rows(user=user, task=task, all_periods=True)
+        cells = {(row.period.pk, row.agency.pk) for row in table.rows}
+        shown = {row.report.pk for row in table.rows if row.report is not None}
+        expected = ProgressReport.objects.filter(pk__in=visible, task=task)
+        assert shown == {r.pk for r in expected if (r.period_id, r.agency_id) in cells}
+        assert task_timeline_head(user=user, task=task) == timeline_head(
+            task_timeline_for(user=user, task=task)
+        )
 
 
 @pytest.mark.parametrize("query", ["?plan={plan}", "", "?plan=abc"])
