@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies import rules
 from agencies.models import Agency, Region
+from ops.compiled import AnyOf
 from ops.db import enum_check
 
 
@@ -23,14 +24,25 @@ class PlanQuerySet(models.QuerySet["Plan"]):
     def visible_to(self, user: rules.User) -> PlanQuerySet:
         """Plans the user's agencies lead or carry a task or work item in; all for NIPA
         viewers. Read through the reverse relations, so the plans app imports no task model."""
-        if rules.reads_everything(user):
+        return self.visible_to_agencies(
+            sorted(rules.agency_ids(user)), everything=rules.reads_everything(user)
+        )
+
+    def visible_to_agencies(self, mine: list[int], *, everything: bool) -> PlanQuerySet:
+        """`visible_to` for a member of the agencies `mine`, who reads every plan when
+        `everything` (`rules.reads_everything`). Given agencies, the SQL is the same for any
+        number of them (one array, `AnyOf`): a caller may compile it (ops/compiled.py)."""
+        if everything:
             return self.all()
-        mine = rules.agency_ids(user)
         if not mine:
             return self.none()
-        carries = Plan.objects.filter(tasks__responsibilities__agency_id__in=mine).values("pk")
-        works = Plan.objects.filter(tasks__work_items__agencies__in=mine).values("pk")
-        return self.filter(Q(lead_agency_id__in=mine) | Q(pk__in=carries) | Q(pk__in=works))
+        carries = Plan.objects.filter(AnyOf("tasks__responsibilities__agency_id", mine))
+        works = Plan.objects.filter(AnyOf("tasks__work_items__agencies__id", mine))
+        return self.filter(
+            Q(AnyOf("lead_agency_id", mine))
+            | Q(pk__in=carries.values("pk"))
+            | Q(pk__in=works.values("pk"))
+        )
 
 
 class Plan(models.Model):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies import rules
 from agencies.models import Agency
+from ops.compiled import AnyOf
 from ops.db import AppendOnlyModel, enum_check
 from plans.models import Plan
 from reports.models import ProgressReport
@@ -54,13 +55,22 @@ class StepKind(models.TextChoices):
 class NoticeQuerySet(models.QuerySet["SupervisionNotice"]):
     def visible_to(self, user: rules.User) -> NoticeQuerySet:
         """The plan's lead agency (who issues), the recipient agencies, and NIPA viewers."""
-        if rules.reads_everything(user):
+        return self.visible_to_agencies(
+            sorted(rules.agency_ids(user)), everything=rules.reads_everything(user)
+        )
+
+    def visible_to_agencies(self, mine: list[int], *, everything: bool) -> NoticeQuerySet:
+        """`visible_to` for a member of the agencies `mine`, who reads everything when
+        `everything`. Given agencies, the SQL is the same for any number of them (one array,
+        `AnyOf`): a caller may compile it (ops/compiled.py)."""
+        if everything:
             return self.all()
-        mine = rules.agency_ids(user)
         if not mine:
             return self.none()
-        receives = NoticeRecipient.objects.filter(notice=OuterRef("pk"), agency_id__in=mine)
-        return self.filter(Q(plan__lead_agency_id__in=mine) | Exists(receives))
+        receives = NoticeRecipient.objects.filter(notice=OuterRef("pk")).filter(
+            AnyOf("agency_id", mine)
+        )
+        return self.filter(Q(AnyOf("plan__lead_agency_id", mine)) | Exists(receives))
 
 
 class SupervisionNotice(models.Model):

@@ -31,9 +31,16 @@ class ResponsibilityRole(models.TextChoices):
 class TaskQuerySet(models.QuerySet["Task"]):
     def visible_to(self, user: rules.User) -> TaskQuerySet:
         """Every task of a visible plan: the plan is one document, read as a whole."""
-        if rules.reads_everything(user):
+        return self.visible_to_agencies(
+            sorted(rules.agency_ids(user)), everything=rules.reads_everything(user)
+        )
+
+    def visible_to_agencies(self, mine: list[int], *, everything: bool) -> TaskQuerySet:
+        """`visible_to` for a member of the agencies `mine` (`Plan.objects.visible_to_agencies`:
+        compilable)."""
+        if everything:
             return self.all()
-        return self.filter(plan__in=Plan.objects.visible_to(user))
+        return self.filter(plan__in=Plan.objects.visible_to_agencies(mine, everything=False))
 
 
 class Task(models.Model):

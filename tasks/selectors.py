@@ -44,15 +44,27 @@ from tasks.models import (
 # --- getters: one object, or 404 / 403 ----------------------------------------------------
 
 
+def _task_for_agencies(everything: bool) -> CompiledQuery[Task]:
+    return CompiledQuery[Task](
+        lambda pk, mine: (
+            Task.objects.visible_to_agencies(mine, everything=everything)
+            .select_related("plan__lead_agency", "plan__region", "section")
+            .filter(pk=pk)
+        ),
+        samples=({"pk": 1, "mine": [2]}, {"pk": 3, "mine": [4]}),
+    )
+
+
+# Read by every task page and form: compiled once per process (ops/compiled.py) for each
+# shape of the visibility rule.
+_TASK_FOR = {everything: _task_for_agencies(everything) for everything in (True, False)}
+
+
 def get_task_for_user(user: User, pk: int, *, write: bool = False) -> Task:
     """The task if the user may see it (404 otherwise, never a hint that it exists);
     with write=True, 403 unless the user may edit it."""
-    task = (
-        Task.objects.visible_to(user)
-        .select_related("plan__lead_agency", "plan__region", "section")
-        .filter(pk=pk)
-        .first()
-    )
+    mine, everything = sorted(rules.agency_ids(user)), rules.reads_everything(user)
+    task = _TASK_FOR[everything].first(pk=pk, mine=mine) if everything or mine else None
     if task is None:
         raise rules.NotVisible
     if write and not rules.can_edit_task(user, task):

@@ -20,8 +20,14 @@ from agencies.models import Role
 from reports.api import ReportSerializer
 from reports.models import ProgressReport, ReportState
 from reports.selectors import task_report_rows
-from tasks.models import Event, EventKind, Responsibility
-from tasks.selectors import events_seen_q, task_timeline_for, task_timeline_head, timeline_head
+from tasks.models import Event, EventKind, Responsibility, Task
+from tasks.selectors import (
+    events_seen_q,
+    get_task_for_user,
+    task_timeline_for,
+    task_timeline_head,
+    timeline_head,
+)
 from tests.factories import (
     AgencyFactory,
     MembershipFactory,
@@ -140,8 +146,9 @@ def test_timeline_report_rule_is_unchanged(mixed, name):
 
 @pytest.mark.parametrize("name", USERS)
 def test_the_task_pages_compiled_reads_show_what_the_rule_lets_see(mixed, name):
-    """The report table and the timeline of the task page, read by SQL compiled once per
-    process for each shape of the rule, show each user what the rule as written does."""
+    """The task getter and the task page's report table and timeline, read by SQL compiled
+    once per process for each shape of the rule, show each user what the rule as written
+    does."""
     user = mixed.users[name]
     visible = _former_visible_to(user)
     for report in ProgressReport.objects.all():
@@ -161,6 +168,13 @@ def test_the_task_pages_compiled_reads_show_what_the_rule_lets_see(mixed, name):
         assert task_timeline_head(user=user, task=task) == timeline_head(
             task_timeline_for(user=user, task=task)
         )
+    reachable = set(Task.objects.visible_to(user).values_list("pk", flat=True))
+    for task in Task.objects.all():
+        try:
+            found = get_task_for_user(user, task.pk).pk
+        except rules.NotVisible:
+            found = None
+        assert found == (task.pk if task.pk in reachable else None)
 
 
 @pytest.mark.parametrize("query", ["?plan={plan}", "", "?plan=abc"])

@@ -165,3 +165,23 @@ def test_panel_on_a_task_lists_notices_and_links_issue_for_coordinators(rf, worl
         html = template.render(Context({"request": request, "task": world.a1}))
         assert str(notice.number_label) in html
         assert ("发督办单" in html) is can_issue
+
+
+@pytest.mark.parametrize(
+    "who", ["coordinator", "liaison", "local_viewer", "other_coordinator", "nipa_viewer"]
+)
+def test_the_task_panel_shows_a_user_the_notices_the_rule_lets_them_see(rf, world, who):
+    """The task page's panel reads its notices by SQL compiled for each shape of the rule:
+    what it shows is what `SupervisionNotice.objects.visible_to` lets the user see."""
+    from django.template import Context, Template
+
+    notice = issue(world)
+    user = world.users[who]
+    request = rf.get("/")
+    request.user = user
+    html = Template("{% load supervision %}{% supervision_panel task %}").render(
+        Context({"request": request, "task": world.a1})
+    )
+    visible = SupervisionNotice.objects.visible_to(user).filter(pk=notice.pk).exists()
+    assert (str(notice.number_label) in html) is visible
+    assert visible is (who != "other_coordinator")
