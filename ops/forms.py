@@ -17,8 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.forms import ModelChoiceField
-from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
@@ -140,20 +138,3 @@ class FormRenderer(DjangoTemplates):
             if html is not None:
                 return html.strip()
         return super().render(template_name, context, request=request)
-
-
-class _ListedChoices(ModelChoiceIterator):
-    """The choices from the queryset's own result cache: Django's iterator() runs the query
-    through a server-side cursor (three round trips) each time the select is rendered."""
-
-    def __iter__(self) -> Any:
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
-
-
-class ListedModelChoiceField(ModelChoiceField):
-    """A ModelChoiceField over a short list (a user's plans): read once per form."""
-
-    iterator = _ListedChoices

@@ -14,8 +14,6 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from ops.forms import ListedModelChoiceField
-from plans.models import Plan
 from tasks.models import ResponsibilityRole, Status, Task
 from tasks.services.deadlines import (
     DeadlineRow,
@@ -51,9 +49,8 @@ def _status_choices(*, blank: bool = False, completed: bool = True) -> list[tupl
 class MyTasksFilterForm(Form):
     """我的任务 filters: a GET form, so every filter lives in the URL."""
 
-    plan = ListedModelChoiceField(
-        label=_("方案"), queryset=Plan.objects.none(), required=False, empty_label=_("全部方案")
-    )
+    # The user's plans as (id, title) choices: a choice is checked against them, no query.
+    plan = forms.TypedChoiceField(label=_("方案"), coerce=int, required=False, empty_value=None)
     status = forms.ChoiceField(label=_("状态"), required=False)
     role = forms.ChoiceField(
         label=_("职责"),
@@ -63,9 +60,9 @@ class MyTasksFilterForm(Form):
     overdue = forms.BooleanField(label=_("只看逾期"), required=False)
     q = forms.CharField(label=_("搜索"), required=False, max_length=100)
 
-    def __init__(self, *args: Any, plans: QuerySet[Plan], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, plans: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = plans
+        self.fields["plan"].choices = [("", _("全部方案")), *plans]
         self.fields["status"].choices = _status_choices(blank=True)
         self.fields["q"].widget.attrs["placeholder"] = _("标题或正文中的词语")
 

@@ -308,16 +308,27 @@ def _returned(task: Task) -> ReturnedReport | None:
     )
 
 
-def my_plans(*, user: User) -> QuerySet[Plan]:
-    """Plans in which the user's agencies carry a task or a work item: the plan filter."""
-    mine = rules.agency_ids(user)
-    carries = Responsibility.objects.filter(task__plan=OuterRef("pk"), agency_id__in=mine)
-    work = WorkItem.agencies.through.objects.filter(
-        workitem__task__plan=OuterRef("pk"), agency_id__in=mine
+def _my_plans_query(mine: list[int]) -> QuerySet[Plan]:
+    carries = Responsibility.objects.filter(task__plan=OuterRef("pk")).filter(
+        AnyOf("agency_id", mine)
+    )
+    work = WorkItem.agencies.through.objects.filter(workitem__task__plan=OuterRef("pk")).filter(
+        AnyOf("agency_id", mine)
     )
     plans = Plan.objects.filter(Exists(carries) | Exists(work)).order_by("region__name", "title")
     # The filter shows titles; a plan's full source text runs to tens of kilobytes.
-    return plans.only("pk", "title")
+    return plans.values_list("pk", "title")
+
+
+# On every build of 我的任务: compiled once per process (ops/compiled.py).
+_MY_PLANS = CompiledQuery[tuple[int, str]](_my_plans_query, samples=({"mine": [1]}, {"mine": [2]}))
+
+
+def my_plans(*, user: User) -> list[tuple[int, str]]:
+    """(id, title) of the plans in which the user's agencies carry a task or a work item:
+    the choices of 我的任务's plan filter."""
+    mine = sorted(rules.agency_ids(user))
+    return _MY_PLANS(mine=mine) if mine else []
 
 
 # --- the task page ------------------------------------------------------------------------

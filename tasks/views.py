@@ -52,10 +52,9 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     form = MyTasksFilterForm(request.GET or None, plans=selectors.my_plans(user=request.user))
     form.is_valid()  # an invalid filter is shown with its error and ignored
     data = getattr(form, "cleaned_data", {})
-    plan = data.get("plan")
     groups = selectors.my_tasks(
         user=request.user,
-        plan=plan.pk if plan else None,
+        plan=data.get("plan"),
         status=data.get("status") or None,
         role=data.get("role") or None,
         overdue=bool(data.get("overdue")),

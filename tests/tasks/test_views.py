@@ -219,6 +219,22 @@ def test_my_tasks_page_groups_and_filters(world):
     assert "没有符合条件的任务" in page
 
 
+def test_my_tasks_plan_filter_offers_ones_own_plans_and_checks_a_choice_without_a_query(world):
+    client = _client(world.users["liaison"])
+    url = reverse("tasks:my_tasks")
+    page = client.get(url).content.decode()
+    assert f'<option value="{world.plan_a.pk}">' in page
+    assert f'value="{world.plan_b.pk}"' not in page  # not a plan of the liaison's agency
+    unfiltered = _count_queries(client, url)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url, {"plan": world.plan_a.pk}).content.decode()
+    assert f'<option value="{world.plan_a.pk}" selected>' in page
+    assert world.a1.title in page
+    assert len(ctx.captured_queries) == unfiltered
+    refused = client.get(url, {"plan": world.plan_b.pk}).content.decode()
+    assert world.a1.title in refused and world.b1.title not in refused  # ignored, not obeyed
+
+
 def test_my_tasks_shows_overdue_reports(world):
     page = _client(world.users["liaison"]).get(reverse("tasks:my_tasks"), {"overdue": "on"})
     # The world's period was due 2025-07-15 and commerce's report is a draft.
