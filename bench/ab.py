@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import redis
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import scale  # bench/scale.py, beside this file: its data, sessions and writes
@@ -50,17 +52,28 @@ def _serve(tree: Path, env: dict[str, str], workers: int) -> subprocess.Popen[by
     raise RuntimeError(f"gunicorn did not start from {tree}")
 
 
-def _mixed(paths: list[tuple[str, dict[str, str]]], writes: dict[str, Any]) -> str:
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    try:
+        server.wait(20)
+    except subprocess.TimeoutExpired:  # the next tree needs the port
+        server.kill()
+        server.wait(5)
+
+
+def _mixed(paths: list[tuple[str, dict[str, str]]], writes: dict[str, Any], cache: bool) -> str:
     for path, headers in paths:  # every worker has imported and prepared each page once
         for _ in range(3):
             scale.get(PORT, path, headers)
     result = scale.mixed_with_writes(PORT, paths, writes)
-    hits = scale.wrk(PORT, paths)
-    return (
+    line = (
         f"mixed {result.get('requests_per_s')} requests/s, p95 {result.get('p95_ms')} ms, "
-        f"{result.get('writes')} writes, errors {result.get('errors')}; "
-        f"hits only {hits.get('requests_per_s')} requests/s"
+        f"{result.get('writes')} writes, errors {result.get('errors')}"
     )
+    if not cache:
+        return line
+    hits = scale.wrk(PORT, paths)  # the same reads with no write: every one a hit
+    return f"{line}; hits only {hits.get('requests_per_s')} requests/s"
 
 
 def _page(page: dict[str, Any], headers: dict[str, str], views: int) -> str:
@@ -92,11 +105,14 @@ def main() -> None:
     writes = scale.write_targets(who)
     paths = [(p["path"], scale.headers_for(p, sessions)) for p in measured if not p.get("extra")]
     page = next((p for p in measured if args.page and args.page in p["name"]), None)
+    if args.page and page is None:
+        parser.error(f"no page of bench/scale.py is named like {args.page!r}")
+    trees = [tree.resolve() for tree in args.trees]
     # One page is built with the cache off: what its build costs is what is compared.
     cache = args.cache == "on" and page is None
     with tempfile.TemporaryDirectory() as static_roots:
         envs = {}
-        for i, tree in enumerate(args.trees):  # each tree serves its own static manifest
+        for i, tree in enumerate(trees):  # each tree serves its own static manifest
             envs[tree] = scale.server_env(f"{static_roots}/{i}", cache=cache)
             subprocess.run(  # noqa: S603
                 [str(tree / ".venv" / "bin" / "python"), "manage.py", "collectstatic",
@@ -104,16 +120,17 @@ def main() -> None:
                 cwd=tree, env=envs[tree], check=True,
             )  # fmt: skip
         for pair in range(1, args.pairs + 1):
-            for tree in args.trees:
-                server = _serve(tree.resolve(), envs[tree], workers=1 if page else 2)
+            for tree in trees:
+                # Nothing one tree kept is served by the other (a kept page outlives its server).
+                redis.Redis.from_url(scale.REDIS).flushdb()
+                server = _serve(tree, envs[tree], workers=1 if page else 2)
                 try:
                     if page is not None:
                         line = _page(page, scale.headers_for(page, sessions), args.views)
                     else:
-                        line = f"cache {args.cache}: " + _mixed(paths, writes)
+                        line = f"cache {args.cache}: " + _mixed(paths, writes, cache)
                 finally:
-                    server.terminate()
-                    server.wait(20)
+                    _stop(server)
                 print(f"pair {pair} {tree}: {line}", flush=True)
 
 

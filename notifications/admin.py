@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from notifications.models import Delivery, Digest, Notification, ReminderSettings
 from ops.admin_bases import ReadOnlyAdmin
+from ops.page_cache import viewers_changed
 
 
 @admin.register(Notification)
@@ -10,10 +13,22 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["title", "recipient__username"]
     list_select_related = ["recipient"]
-    readonly_fields = ["recipient", "kind", "title", "body", "link", "dedupe_key", "created_at"]
+    # Read or unread is the recipient's own doing (notification_mark_read): not edited here.
+    readonly_fields = [
+        "recipient", "kind", "title", "body", "link", "dedupe_key", "created_at", "read_at"
+    ]  # fmt: skip
 
     def has_add_permission(self, request: object) -> bool:
         return False
+
+    # A deleted notification leaves its recipient's bell: their kept pages are rebuilt.
+    def delete_model(self, request: HttpRequest, obj: Notification) -> None:
+        viewers_changed([obj.recipient_id])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        viewers_changed(list(queryset.values_list("recipient_id", flat=True).distinct()))
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(Delivery)

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, QuerySet
 
 from notifications.models import Digest, DigestEntry, Notification
 from ops.compiled import CompiledQuery
 
 # The bell's count, read on every page: compiled once per process (ops/compiled.py). A
-# recipient with nothing unread has no group, so no row.
+# recipient with nothing unread has no group, so no row. From the primary, also on a page
+# read from a replica: a kept page carries its bell, and a notification just read must not
+# be kept as unread because a replica had not caught up (ops/page_cache.py).
 _UNREAD = CompiledQuery[int](
     lambda user_id: (
-        Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)
+        Notification.objects.using(DEFAULT_DB_ALIAS)
+        .filter(recipient_id=user_id, read_at__isnull=True)
         .values("recipient_id")
         .annotate(n=Count("pk"))
         .values_list("n", flat=True)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from agencies import rules
@@ -133,7 +133,10 @@ def target_notices(*, user: User, target: Target) -> list[SupervisionNotice]:
     if isinstance(target, Task):
         if not (everything or mine):
             return []
-        return _TASK_NOTICES[everything](task_id=target.pk, mine=mine)
+        notices = _TASK_NOTICES[everything](task_id=target.pk, mine=mine)
+        # A Prefetch of its own per call: one kept in the compiled queryset would be shared.
+        prefetch_related_objects(notices, _recipients())
+        return notices
     field = {WorkItem: "work_item", ProgressReport: "report"}[type(target)]
     notices = SupervisionNotice.objects.visible_to_agencies(mine, everything=everything)
     return list(
@@ -157,7 +160,6 @@ def _task_notices(everything: bool) -> CompiledQuery[SupervisionNotice]:
         return (
             SupervisionNotice.objects.visible_to_agencies(mine, everything=everything)
             .filter(pk__in=on_task)
-            .prefetch_related(_recipients())
             .order_by("-issued_at", "-pk")
         )
 
@@ -167,7 +169,7 @@ def _task_notices(everything: bool) -> CompiledQuery[SupervisionNotice]:
 
 
 # The task page's 督办 panel: compiled once per process (ops/compiled.py) for each shape of
-# the visibility rule (its recipients are prefetched by the ORM, one more query).
+# the visibility rule (its recipients are then read by the ORM, one more query).
 _TASK_NOTICES = {everything: _task_notices(everything) for everything in (True, False)}
 
 

@@ -49,3 +49,20 @@ def test_a_dashboard_request_reads_with_the_replica_flag_set(world, client, monk
     assert client.get("/dashboards/").status_code == 200
     assert seen == [True]
     assert db_router._use_replica.get() is False  # reset once the request is done
+
+
+def test_the_bell_is_read_from_the_primary_inside_a_dashboard_request(world, monkeypatch) -> None:
+    """A kept page carries its bell: read from a replica behind the primary, a notification
+    just read would be kept as unread with the page."""
+    from notifications.selectors import unread_count
+    from notifications.services import Message, notification_fan_out
+    from ops import db_router
+
+    user = world.users["coordinator"]
+    notification_fan_out(
+        dedupe_key="test:primary", message=Message(kind="report", title="t", body=""), users=[user]
+    )
+    monkeypatch.setattr(db_router, "settings", SimpleNamespace(DATABASES=WITH_REPLICA))
+    with replica_reads():
+        assert ReplicaRouter().db_for_read(Rollup) == "replica"  # the page's reads go there
+        assert unread_count(user=user) == 1  # the bell's does not (no "replica" connection here)

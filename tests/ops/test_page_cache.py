@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from api.tokens import token_issue, token_revoke
-from notifications.models import Kind
+from notifications.models import Kind, Notification
 from notifications.services import Message, notification_fan_out, notification_mark_read
 from reports.services import report_return, report_save, report_submit
 from supervision.models import Level
@@ -207,6 +207,35 @@ def test_a_notification_shows_on_its_recipients_kept_page_at_once_and_nobody_els
 
     with django_capture_on_commit_callbacks(execute=True):
         assert notification_mark_read(user=world.users["liaison"]) == 1
+    assert _bell(recipient.get(url).content) == "0"
+
+
+def test_a_notification_an_admin_deletes_leaves_its_recipients_kept_page_at_once(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    admin_user = world.users["admin"]
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    recipient = _client(world.users["liaison"])
+    url = reverse("tasks:task_detail", args=[world.a1.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        for key in ("test:one", "test:two"):
+            notification_fan_out(
+                dedupe_key=key,
+                message=Message(kind=Kind.REPORT, title=key, body=""),
+                users=[world.users["liaison"]],
+            )
+    assert _bell(recipient.get(url).content) == "2"
+    [first, second] = Notification.objects.filter(recipient=world.users["liaison"])
+    admin = _client(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post(f"/admin/notifications/notification/{first.pk}/delete/", {"post": "yes"})
+    assert _bell(recipient.get(url).content) == "1"
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post(
+            "/admin/notifications/notification/",
+            {"action": "delete_selected", "_selected_action": [second.pk], "post": "yes"},
+        )
     assert _bell(recipient.get(url).content) == "0"
 
 
