@@ -297,12 +297,6 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ACKS_LATE = False  # set per job, on those that are idempotent
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A prefork child keeps the memory a job took: a pack's PDF (Typst's compiler, its CJK fonts
-# and layout) or a rollup leaves it ~100 MB above the ~140 MB it was forked at, and the next
-# job (an import of a large file, say) starts from there. A child past this size (KiB) is
-# replaced once its job is done, so each job starts from the fork's size; the font cache a
-# new child loses is rebuilt in a few milliseconds by the next pack.
-CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=200_000)
 # A job whose worker died is found by its lease (a PostgreSQL advisory lock, freed with the
 # dead worker's connection) and queued again within a minute or two (ops/runner.py); the
 # broker's own redelivery after the visibility timeout is only the backstop, sized to the

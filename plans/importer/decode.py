@@ -75,7 +75,7 @@ def decode_document(*, data: bytes, filename: str, limits: Limits | None = None)
     limits = limits or Limits()
     check_upload(len(data), limits)
     suffix = PurePath(filename).suffix.lower()
-    if not data or not data.strip():
+    if not data or data.isspace():  # not strip(): a copy of the whole upload
         raise DocumentError("文件为空", "the document is empty")
     if suffix == ".doc" or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise DocumentError(
