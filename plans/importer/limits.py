@@ -90,7 +90,7 @@ def _too_many_paragraphs(count: int | str, limits: Limits) -> DocumentError:
     )
 
 
-def _count(pattern: re.Pattern[bytes], chunks: list[bytes], most: int) -> int:
+def _count(pattern: re.Pattern[bytes], chunks: list[bytes | bytearray], most: int) -> int:
     """How many times `pattern` occurs, counting no further than one past `most`."""
     count = 0
     for chunk in chunks:
@@ -101,7 +101,9 @@ def _count(pattern: re.Pattern[bytes], chunks: list[bytes], most: int) -> int:
     return count
 
 
-def check_docx_xml(document_xml: bytes, other_xml: list[bytes], limits: Limits) -> None:
+def check_docx_xml(
+    document_xml: bytes | bytearray, other_xml: list[bytes | bytearray], limits: Limits
+) -> None:
     """Paragraphs of the body and XML elements of every part, counted in the raw XML."""
     if _count(_PARAGRAPH_TAG, [document_xml], limits.max_paragraphs) > limits.max_paragraphs:
         raise _too_many_paragraphs(f"{limits.max_paragraphs}+", limits)
