@@ -126,9 +126,7 @@ def test_the_sample_covers_each_way_in(mixed):
     assert set(own_elsewhere.values_list("pk", flat=True)) <= seen["other_liaison"]
 
 
-@pytest.mark.parametrize("name", USERS)
-def test_timeline_report_rule_is_unchanged(mixed, name):
-    user = mixed.users[name]
+def _an_event_per_report() -> None:
     for report in ProgressReport.objects.all():
         Event.objects.create(
             kind=EventKind.REPORT_STATE_CHANGED,
@@ -137,6 +135,12 @@ def test_timeline_report_rule_is_unchanged(mixed, name):
             report=report,
             to_value=report.state,
         )
+
+
+@pytest.mark.parametrize("name", USERS)
+def test_timeline_report_rule_is_unchanged(mixed, name):
+    user = mixed.users[name]
+    _an_event_per_report()
     Event.objects.create(kind=EventKind.REPORT_STATE_CHANGED, plan=mixed.plan_a, task=mixed.a1)
     former = Q(report__isnull=True) | Q(report_id__in=_former_visible_to(user))
     expected = set(Event.objects.filter(former).values_list("pk", flat=True))
@@ -151,14 +155,7 @@ def test_the_task_pages_compiled_reads_show_what_the_rule_lets_see(mixed, name):
     does."""
     user = mixed.users[name]
     visible = _former_visible_to(user)
-    for report in ProgressReport.objects.all():
-        Event.objects.create(
-            kind=EventKind.REPORT_STATE_CHANGED,
-            plan=report.task.plan,
-            task=report.task,
-            report=report,
-            to_value=report.state,
-        )
+    _an_event_per_report()
     for task in (mixed.a1, mixed.a2, mixed.b1):
         table = task_report_rows(user=user, task=task, all_periods=True)
         cells = {(row.period.pk, row.agency.pk) for row in table.rows}
