@@ -18,8 +18,8 @@ app.autodiscover_tasks(related_name="jobs")
 def _give_memory_back(**kwargs: object) -> None:
     """What a job freed goes back to the system: glibc keeps freed heap for the process, so a
     worker process that once built a pack or read a large upload would stay that large.
-    Recycling processes instead (worker_max_memory_per_child) leaves a prefork worker deaf
-    after a broker reconnect (celery/celery#7800)."""
+    Recycling processes instead (worker_max_memory_per_child) is reported to leave a prefork
+    worker deaf after a broker reconnect (celery/celery#7800, open)."""
     if _LIBC is not None:
         _LIBC.malloc_trim(0)
 

@@ -41,6 +41,7 @@ SCENARIOS = [
 # Seconds: a scenario still running then is reported failed (a module may set TIME_LIMIT).
 SCENARIO_LIMIT = 300
 RESULTS = ROOT / "test-results" / "faults.json"
+LOGS_KEPT = ROOT / "test-results" / "faults-logs"
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -145,12 +146,26 @@ def main(argv: list[str] | None = None) -> int:
             print(f"faults: {name} …", file=sys.stderr)
             fault = _scenario(name, module, stack)
             print(f"faults: {name}: {'passed' if fault.passed else 'FAILED'}", file=sys.stderr)
+            if not fault.passed:
+                _keep_logs(stack, name)
             faults.append(fault)
             _restore_services(stack)
     finally:
         stack.close()
     _summary(faults, started, setup=stack.timings)
     return 0 if faults and all(f.passed for f in faults) else 1
+
+
+def _keep_logs(stack: LocalStack, scenario: str) -> None:
+    """A failed scenario's evidence outlives the stack: its logs are copied under
+    test-results/faults-logs/<scenario>/ and the tails of beat's and the worker's are printed,
+    since CI keeps only what was printed."""
+    kept = stack.copy_logs(LOGS_KEPT / scenario)
+    print(f"faults: {scenario}: logs kept in {kept}", file=sys.stderr)
+    for name in ("beat", "worker"):
+        tail = stack.log_text(name)[-4000:]
+        if tail:
+            print(f"--- {name} log (tail) ---\n{tail}", file=sys.stderr)
 
 
 def _restore_services(stack: LocalStack) -> None:

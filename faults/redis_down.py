@@ -6,7 +6,8 @@ Redis is back, every job queued meanwhile (the outbox) is handed over and each n
 it makes arrives exactly once.
 
 Passing: 0 errors during the outage, the report submitted, every outbox message of the outage
-sent, each expected notification present once, none twice; 0 unexpected 5xx in the access log.
+sent, each expected notification present once, none twice; 0 unexpected 5xx in the access log;
+the Celery worker still running afterwards.
 """
 
 from __future__ import annotations
@@ -106,6 +107,17 @@ def run(stack: LocalStack) -> Fault:
         (report[0][0] if report else 0, coordinator.id),
     )[0][0]
     five = server_5xx(stack, log_from)
+    # The worker lives through the outage (Celery 5.7.0's exited when a job was in flight).
+    worker_alive = bool(stack.worker_pids()) and "Unrecoverable error" not in stack.log_text(
+        "worker"
+    )
+    # What the relay met with the rows still unsent: no attempt after the outage's own means
+    # no relay ran; attempts with an error mean it ran and could not publish.
+    stuck = stack.sql(
+        "SELECT attempts, left(last_error, 200) FROM ops_outboxmessage"
+        " WHERE created_at BETWEEN %s AND %s AND sent_at IS NULL ORDER BY id LIMIT 5",
+        (began, ended),
+    )
     figures = {
         **tally.figures(),
         "outage_seconds": round(outage, 1),
@@ -120,7 +132,10 @@ def run(stack: LocalStack) -> Fault:
         "coordinator_notified": coordinator_notes,
         "delivered_seconds_after_redis_back": delivered_after,
         "server_5xx": five,
+        "worker_alive": worker_alive,
     }
+    if stuck:
+        figures["unsent_attempts_and_errors"] = [list(row) for row in stuck]
     passed = (
         not tally.errors
         and submitted
@@ -129,6 +144,7 @@ def run(stack: LocalStack) -> Fault:
         and twice == 0
         and coordinator_notes == 1
         and five == 0
+        and worker_alive
     )
     return Fault(NAME, passed, figures)
 

@@ -238,6 +238,16 @@ class LocalStack:
         self.processes[name] = process
         return process
 
+    def copy_logs(self, dest: Path) -> Path:
+        """The logs as they are now (every process's, and PostgreSQL's) copied to `dest`."""
+        if dest.exists():
+            shutil.rmtree(dest)
+        shutil.copytree(self.logs, dest)
+        server = self.pg_dir / "server.log"
+        if server.exists():
+            shutil.copy(server, dest / "postgres.log")
+        return dest
+
     def log_text(self, name: str) -> str:
         path = self.logs / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""

@@ -196,3 +196,51 @@ def test_a_job_whose_database_connection_drops_retries_and_finishes(
     assert _snapshot() == expected
     assert "Retry in" in worker_log.read_text()
     assert JobRun.objects.filter(outcome=Outcome.SUCCEEDED).get().finished_at <= timezone.now()
+
+
+def test_a_worker_busy_when_redis_restarts_lives_on_and_runs_the_jobs_after_it(
+    rollup_world, world, worker_log
+) -> None:
+    """Redis restarted while a job runs, its message not yet acknowledged: the worker
+    reconnects, finishes the job and takes the next ones. Celery 5.7.0 gave up instead (an
+    "Unrecoverable error" while handing the unacknowledged message back over the connection it
+    had just closed) and the worker exited, so no job ran until someone restarted it."""
+    expected = rollup_world
+    server = RedisServer()
+    server.start()
+    saved = current_conf()
+    use_broker(server.url)
+    worker = Worker(broker_url=server.url, log=worker_log, concurrency=2)
+    worker.start()
+    try:
+        with _admin_connection() as conn:
+            conn.autocommit = False
+            conn.execute("LOCK TABLE dashboards_rollup IN EXCLUSIVE MODE")  # hold the job mid-way
+            jobs.rollup.delay(as_of=AS_OF.isoformat())
+            wait_for(lambda: _blocked_on_rollup(), what="the rollup to reach its writes")
+            server.stop()  # Redis goes away under the running job
+            wait_for(
+                lambda: "Connection to broker lost" in worker_log.read_text(),
+                what="the worker to notice",
+            )
+            server.start()
+            conn.rollback()
+        wait_for(
+            lambda: JobRun.objects.filter(job="rollup", outcome=Outcome.SUCCEEDED).exists(),
+            timeout=90,
+            what="the rollup to finish",
+        )
+        report = world.report_a1_commerce
+        report_submit(actor=world.users["liaison"], report=report, expected_version=report.version)
+        wait_for(
+            lambda: Notification.objects.filter(recipient=world.users["coordinator"]).exists(),
+            timeout=60,
+            what="a job sent after the restart to run",
+        )
+        assert worker.process is not None and worker.process.poll() is None
+    finally:
+        worker.stop()
+        server.stop()
+        use_broker(saved[0], eager=saved[1])
+    assert "Unrecoverable error" not in worker_log.read_text()
+    assert _snapshot() == expected

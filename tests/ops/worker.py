@@ -28,8 +28,10 @@ def free_port() -> int:
 
 def use_broker(url: str, *, eager: bool = False) -> None:
     """Point this process's Celery app at `url`, dropping pooled connections to the old one."""
-    current_app.conf.broker_url = url
-    current_app.conf.task_always_eager = eager
+    # By the names settings gave them (namespace CELERY): Celery 5.6 reads those before the
+    # short names, so `conf.broker_url = url` alone would leave the old broker in force.
+    current_app.conf["CELERY_BROKER_URL"] = current_app.conf["broker_url"] = url
+    current_app.conf["CELERY_TASK_ALWAYS_EAGER"] = current_app.conf["task_always_eager"] = eager
     pools.reset()
     current_app._pool = None
     current_app.amqp._producer_pool = None
