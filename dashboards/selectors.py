@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -27,9 +28,11 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 
+from agencies import rules
 from agencies.models import Agency, Level
 from agencies.rules import User
 from dashboards.models import NIGHTLY, Rollup, Scope, TrendPoint
+from ops.compiled import CompiledQuery
 from plans.models import Indicator, IndicatorValue, Plan, Section
 from reports.models import ProgressReport, ReportingPeriod
 from tasks.lights import red_q
@@ -208,17 +211,40 @@ def trend_series(
     }
 
 
-def red_tasks(*, user: User, today: dt.date) -> QuerySet[Task]:
-    """Tasks whose light is red (`tasks.lights.red_q`), in one query; the most overdue first
-    (the overview cuts the list, and what is cut must be the least urgent)."""
-    return (
-        Task.objects.visible_to(user)
-        .filter(red_q(today))
-        .select_related("plan__region")
-        # What the list shows: not each plan's every column (its source text among them).
-        .only("label", "title", "status", "due_on", "plan__region__name")
-        .order_by(F("due_on").asc(nulls_last=True), "plan__region__name", "number")
+# The most urgent red tasks on the overview; each plan's dashboard lists its own in full.
+RED_TASKS_SHOWN = 50
+
+
+def _red_tasks_for(everything: bool) -> CompiledQuery[tuple[Any, ...]]:
+    return CompiledQuery[tuple[Any, ...]](
+        lambda mine, today: (
+            Task.objects.visible_to_agencies(mine, everything=everything)
+            .filter(red_q(today))
+            .order_by(F("due_on").asc(nulls_last=True), "plan__region__name", "number")
+            .values_list("pk", "label", "title", "status", "due_on", "plan__region__name")[
+                :RED_TASKS_SHOWN
+            ]
+        ),
+        samples=(
+            {"mine": [2], "today": dt.date(2000, 1, 1)},
+            {"mine": [4], "today": dt.date(2001, 1, 1)},
+        ),
     )
+
+
+# Read on every build of the overview: compiled once per process (ops/compiled.py) for each
+# shape of the visibility rule.
+_RED_TASKS = {everything: _red_tasks_for(everything) for everything in (True, False)}
+
+
+def red_task_rows(*, user: User, today: dt.date) -> list[tuple[Any, ...]]:
+    """Tasks the user may see whose light is red (`tasks.lights.red_q`), the most overdue
+    first (the list is cut, and what is cut must be the least urgent), at most
+    RED_TASKS_SHOWN: (id, label, title, status, due date, region name) each."""
+    mine, everything = sorted(rules.agency_ids(user)), rules.reads_everything(user)
+    if not (everything or mine):
+        return []
+    return _RED_TASKS[everything](mine=mine, today=today)
 
 
 @dataclass(slots=True)
@@ -304,22 +330,54 @@ class PlanRollups:
     indicators: list[ScopeRow]
 
 
-def plan_rollups(*, plan: Plan) -> PlanRollups:
-    """One query: the rows of the plan's newest night (a subquery), with what they name."""
+def _plan_rollup_rows(plan_id: int) -> QuerySet[Rollup]:
+    """The rows of the plan's newest night (a subquery), with what they name, as values."""
     # The plan's newest night, written out for the same reason as `_named`.
     table = Rollup._meta.db_table
     newest = RawSQL(  # noqa: S611 - the table's name, then parameters  # nosec B611
         f'(SELECT MAX("as_of") FROM "{table}" WHERE "batch" = %s AND "plan_id" = %s)',  # noqa: S608  # nosec B608
-        (NIGHTLY, plan.pk),
+        (NIGHTLY, plan_id),
         output_field=DateField(),
     )
     names = {name: _named(model, fk, field) for name, (model, fk, field) in SCOPE_NAMES.items()}
-    found = (
-        Rollup.objects.filter(batch=NIGHTLY, plan=plan, as_of=newest)
+    return (
+        Rollup.objects.filter(batch=NIGHTLY, plan_id=plan_id, as_of=newest)
         .annotate(**names)
         .values_list(*(f.name for f in fields(ScopeRow)))
         .order_by("scope", "scope_key")
     )
+
+
+# A plan dashboard's three reads, on every build: compiled once per process (ops/compiled.py).
+_PLAN_ROLLUP_ROWS = CompiledQuery[tuple[Any, ...]](
+    _plan_rollup_rows, samples=({"plan_id": 1}, {"plan_id": 2})
+)
+_CONFIRMED_VALUES = CompiledQuery[tuple[int, int, Decimal]](
+    lambda plan_id: (
+        IndicatorValue.objects.counted()
+        .filter(indicator__plan_id=plan_id)
+        .order_by("created_at", "pk")
+        .values_list("indicator_id", "year", "value")
+    ),
+    samples=({"plan_id": 1}, {"plan_id": 2}),
+)
+# The typical cases the plan dashboard lists, the newest period first.
+TYPICAL_CASES_SHOWN = 50
+_TYPICAL_CASES = CompiledQuery[tuple[Any, ...]](
+    lambda plan_id: (
+        ProgressReport.objects.filter(task__plan_id=plan_id, is_typical_case=True)
+        .order_by("-period__due_on", "task__number")
+        .values_list(
+            "pk", "task__label", "task__title", "agency__name", "period__label", "achievements"
+        )[:TYPICAL_CASES_SHOWN]
+    ),
+    samples=({"plan_id": 1}, {"plan_id": 2}),
+)
+
+
+def plan_rollups(*, plan: Plan) -> PlanRollups:
+    """One query: the rows of the plan's newest night, with what they name."""
+    found = _PLAN_ROLLUP_ROWS(plan_id=plan.pk)
     by_scope: dict[str, list[ScopeRow]] = defaultdict(list)
     for values in found:
         row = ScopeRow(*values)
@@ -343,17 +401,12 @@ def indicator_trajectories(*, plan: Plan) -> dict[int, list[tuple[int, Decimal]]
     """Per indicator, its confirmed actual values by year (the newest entry of a year wins):
     one query. A value still under review or returned does not count."""
     values: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    confirmed = IndicatorValue.objects.counted().filter(indicator__plan=plan)
-    for value in confirmed.order_by("created_at", "pk"):
-        values[value.indicator_id][value.year] = value.value
+    for indicator, year, value in _CONFIRMED_VALUES(plan_id=plan.pk):
+        values[indicator][year] = value
     return {k: sorted(v.items()) for k, v in values.items()}
 
 
-def typical_cases(*, plan: Plan) -> QuerySet[ProgressReport]:
-    return (
-        ProgressReport.objects.filter(task__plan=plan, is_typical_case=True)
-        .select_related("task", "agency", "period")
-        # What the dashboard shows of a case: not the report's other texts nor the task's.
-        .only("achievements", "task__label", "task__title", "agency__name", "period__label")
-        .order_by("-period__due_on", "task__number")
-    )
+def typical_case_rows(*, plan: Plan) -> list[tuple[Any, ...]]:
+    """The plan's typical cases as the dashboard lists them, at most TYPICAL_CASES_SHOWN:
+    (report id, task label, task title, agency name, period label, achievements)."""
+    return _TYPICAL_CASES(plan_id=plan.pk)

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -34,27 +33,24 @@ from dashboards.duties import (
     get_agency_for_user,
 )
 from dashboards.selectors import (
+    RED_TASKS_SHOWN,
     indicator_trajectories,
     overview_rows,
     plan_rollups,
-    red_tasks,
+    red_task_rows,
     trend_series,
-    typical_cases,
+    typical_case_rows,
 )
 from ops.db_router import reads_from_replica
 from ops.page_cache import ROLLUP_VERSION_KEY, cached_page, kept_value
 from ops.rows import choice_labels, day_text, pk_path
 from ops.tables import Table, table_response
 from plans.selectors import get_plan_for_user
-from reports.models import ProgressReport
 from tasks.lights import light_badges, light_for
 from tasks.models import ResponsibilityRole, Status
 
 EXPORT_FORMATS = {"csv", "xlsx"}
 DUTIES_PAGE_SIZE = 100
-# The most urgent red tasks on the overview; each plan's dashboard lists its own in full.
-RED_TASKS_SHOWN = 50
-TYPICAL_CASES_SHOWN = 50
 
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
@@ -120,16 +116,14 @@ def _red_rows(request: HttpRequest, *, today: dt.date) -> tuple[SafeString, int]
     a label each, escaped as `{{ value }}` would be), and how many."""
     task_url = pk_path("tasks:task_detail")
     statuses = choice_labels(Status.choices)
-    found = red_tasks(user=request.user, today=today).values_list(
-        "pk", "label", "title", "status", "due_on", "plan__region__name"
-    )
+    found = red_task_rows(user=request.user, today=today)
     rows = [
         f"<tr><td>{escape(str(region))}</td>"
         f'<th scope="row"><a href="{escape(task_url(pk))}">{escape(f"{label}{title}")}</a></th>'
         f'<td><span class="status status-{escape(status)}">'
         f"{escape(str(statuses.get(status, status)))}</span></td>"
         f"<td>{escape(day_text(due_on))}</td></tr>"
-        for pk, label, title, status, due_on, region in found[:RED_TASKS_SHOWN]
+        for pk, label, title, status, due_on, region in found
     ]
     return mark_safe("\n".join(rows)), len(rows)  # noqa: S308 - every value escaped  # nosec B308 B703
 
@@ -158,22 +152,18 @@ def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "rollups": rollups,
             "tables": choices,
             "chart": chart,
-            "cases": _case_rows(typical_cases(plan=plan)),
+            "cases": _case_rows(typical_case_rows(plan=plan)),
         },
     )
 
 
-def _case_rows(cases: QuerySet[ProgressReport]) -> SafeString:
+def _case_rows(found: list[tuple[Any, ...]]) -> SafeString:
     """The typical cases as the dashboard lists them, as HTML: each with its link made once
     a page, its achievements cut to 200 characters (`|truncatechars:200`) and every value
-    escaped as `{{ value }}` would be. Read as values, not a report, a task, an agency and
-    a period per case."""
+    escaped as `{{ value }}` would be."""
     report_url = pk_path("reports:report_detail")
-    found = cases.values_list(
-        "pk", "task__label", "task__title", "agency__name", "period__label", "achievements"
-    )
     cards = []
-    for pk, label, title, agency, period, achievements in found[:TYPICAL_CASES_SHOWN]:
+    for pk, label, title, agency, period, achievements in found:
         cut = f"<p>{escape(Truncator(achievements).chars(200))}</p>" if achievements else ""
         cards.append(
             f'<div class="card"><p><a href="{escape(report_url(pk))}">'

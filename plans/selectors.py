@@ -6,14 +6,31 @@ from django.db.models import Count, Q, QuerySet
 
 from agencies import rules
 from agencies.rules import User
+from ops.compiled import CompiledQuery
 from plans.models import Plan
 
 
-def get_plan_for_user(user: User, pk: int) -> Plan:
-    """The plan if the user may see it; 404 otherwise, never a hint that it exists."""
-    plan = (
-        Plan.objects.visible_to(user).select_related("region", "lead_agency").filter(pk=pk).first()
+def _plan_for_agencies(everything: bool) -> CompiledQuery[Plan]:
+    return CompiledQuery[Plan](
+        lambda pk, mine: (
+            Plan.objects.visible_to_agencies(mine, everything=everything)
+            .select_related("region", "lead_agency")
+            .filter(pk=pk)
+        ),
+        samples=({"pk": 1, "mine": [2]}, {"pk": 3, "mine": [4]}),
     )
+
+
+# Read by every plan's pages and plan-scoped API calls: compiled once per process
+# (ops/compiled.py) for each shape of the visibility rule.
+_PLAN_FOR = {everything: _plan_for_agencies(everything) for everything in (True, False)}
+
+
+def get_plan_for_user(user: User, pk: int) -> Plan:
+    """The plan if the user may see it (`Plan.objects.visible_to`); 404 otherwise, never a
+    hint that it exists."""
+    mine, everything = sorted(rules.agency_ids(user)), rules.reads_everything(user)
+    plan = _PLAN_FOR[everything].first(pk=pk, mine=mine) if everything or mine else None
     if plan is None:
         raise rules.NotVisible
     return plan

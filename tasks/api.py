@@ -21,6 +21,7 @@ from agencies import rules
 from api.etag import required_version, with_etag
 from api.pagination import CountedRowsPagination
 from api.values import datetime_writer
+from ops.compiled import AnyOf, CompiledQuery
 from ops.page_cache import cached_api_list
 from plans.selectors import get_plan_for_user
 from tasks import services
@@ -151,19 +152,26 @@ def _list_rows(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     ]
 
 
-def _list_responsibilities(task_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """Each listed task's responsibilities as the serializer gives them, read as plain values
-    in one query (in the order written), not as a model and an agency per row."""
-    rows = (
-        Responsibility.objects.filter(task_id__in=task_ids)
+# The listed tasks' responsibilities, read for every page of the list: the ids as one array
+# (AnyOf), so the SQL is compiled once per process (ops/compiled.py).
+_LISTED_RESPONSIBILITIES = CompiledQuery[tuple[Any, ...]](
+    lambda task_ids: (
+        Responsibility.objects.filter(AnyOf("task_id", task_ids))
         .order_by("task_id", "order")
         .values_list(
             "id", "task_id", "agency_id", "agency__name", "side", "role", "order", "written"
         )
-    )
+    ),
+    samples=({"task_ids": [1]}, {"task_ids": [2]}),
+)
+
+
+def _list_responsibilities(task_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each listed task's responsibilities as the serializer gives them, read as plain values
+    in one query (in the order written), not as a model and an agency per row."""
     by_task: dict[int, list[dict[str, Any]]] = {pk: [] for pk in task_ids}
     keys = ResponsibilitySerializer.Meta.fields
-    for row in rows:
+    for row in _LISTED_RESPONSIBILITIES(task_ids=task_ids) if task_ids else ():
         by_task[row[1]].append(dict(zip(keys, row, strict=True)))
     return by_task
 

@@ -334,9 +334,18 @@ def my_plans(*, user: User) -> list[tuple[int, str]]:
 # --- the task page ------------------------------------------------------------------------
 
 
+# Read on every task page: compiled once per process (ops/compiled.py).
+_RESPONSIBILITIES = CompiledQuery[Responsibility](
+    lambda task_id: (
+        Responsibility.objects.filter(task_id=task_id).select_related("agency").order_by("order")
+    ),
+    samples=({"task_id": 1}, {"task_id": 2}),
+)
+
+
 def task_responsibilities(*, task: Task) -> list[Responsibility]:
     """In the order written; the page splits them by side and role."""
-    return list(task.responsibilities.select_related("agency").order_by("order"))
+    return _RESPONSIBILITIES(task_id=task.pk)
 
 
 @dataclass(frozen=True)

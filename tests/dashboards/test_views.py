@@ -251,8 +251,8 @@ def test_many_duties_come_a_page_at_a_time_and_the_download_has_them_all(rolled,
     assert first.count('<th scope="row"><a href="/tasks/') == 2  # one page: two duties
 
 
-def test_the_overview_cuts_its_red_list_keeping_the_most_overdue(rolled, monkeypatch) -> None:
-    from dashboards import views as dashboard_views
+def test_the_overview_cuts_its_red_list_keeping_the_most_overdue(rolled) -> None:
+    from dashboards.selectors import RED_TASKS_SHOWN
 
     today = timezone.localdate()
     Task.objects.filter(pk=rolled.a1.pk).update(
@@ -261,11 +261,12 @@ def test_the_overview_cuts_its_red_list_keeping_the_most_overdue(rolled, monkeyp
     Task.objects.filter(pk=rolled.a2.pk).update(
         status=Status.BEHIND, due_on=today - dt.timedelta(days=30)
     )
-    monkeypatch.setattr(dashboard_views, "RED_TASKS_SHOWN", 1)
+    for _ in range(RED_TASKS_SHOWN - 1):  # with a2, a full list more overdue than a1
+        TaskFactory(plan=rolled.plan_a, status=Status.BEHIND, due_on=today - dt.timedelta(days=10))
     page = _client(rolled.users["coordinator"]).get("/dashboards/").content.decode()
     red = page.split('id="red-heading"', 1)[1]
     assert f"/tasks/{rolled.a2.pk}/" in red and f"/tasks/{rolled.a1.pk}/" not in red
-    assert "仅列出最紧迫的 1 项" in red
+    assert f"仅列出最紧迫的 {RED_TASKS_SHOWN} 项" in red
 
 
 def test_the_trend_draws_a_line_per_province_its_cities_counted_in(rolled) -> None:

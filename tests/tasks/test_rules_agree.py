@@ -11,7 +11,7 @@ from django.utils import timezone
 from agencies.models import Role
 from dashboards.models import Rollup
 from dashboards.rollups import rollup_build
-from dashboards.selectors import red_tasks
+from dashboards.selectors import red_task_rows
 from tasks.lights import is_overdue, light_for
 from tasks.models import Status
 from tasks.selectors import my_tasks
@@ -60,7 +60,7 @@ def test_red_is_the_same_on_the_overview_in_the_rollup_and_by_the_rule(plan_with
         t.pk for t in tasks if light_for(status=t.status, due_on=t.due_on, today=today) == "red"
     }
     assert len(by_rule) == 2  # the overdue one and the behind one
-    assert {t.pk for t in red_tasks(user=user, today=today)} == by_rule
+    assert {row[0] for row in red_task_rows(user=user, today=today)} == by_rule
     rollup_build(as_of=today)
     row = Rollup.objects.get(plan=plan, scope="plan", as_of=today)
     assert row.light_red == len(by_rule)

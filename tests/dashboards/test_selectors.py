@@ -1,0 +1,85 @@
+"""The dashboards' reads compiled once per process (ops/compiled.py) show each kind of user
+what the rules as the ORM writes them show: the overview's red tasks (the visibility rule
+and `red_q`), and a plan dashboard's typical cases and confirmed indicator values."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db.models import F
+
+from dashboards.selectors import (
+    RED_TASKS_SHOWN,
+    indicator_trajectories,
+    red_task_rows,
+    typical_case_rows,
+)
+from plans.models import Indicator, IndicatorValue, ValueState
+from reports.models import ReportState
+from tasks.lights import red_q
+from tasks.models import Status, Task
+from tests.factories import ReportFactory, TaskFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2025, 8, 1)
+USERS = ["liaison", "local_viewer", "other_liaison", "coordinator", "nipa_viewer", "nobody"]
+
+
+@pytest.fixture
+def red(world):
+    """Red tasks in both plans (behind, or overdue), and tasks that are not red."""
+    for plan in (world.plan_a, world.plan_b):
+        TaskFactory(plan=plan, status=Status.BEHIND, due_on=None)
+        TaskFactory(plan=plan, status=Status.ON_TRACK, due_on=TODAY - dt.timedelta(days=3))
+        TaskFactory(plan=plan, status=Status.COMPLETED, due_on=TODAY - dt.timedelta(days=3))
+        TaskFactory(plan=plan, status=Status.ON_TRACK, due_on=TODAY + dt.timedelta(days=30))
+    world.users["superuser"] = UserFactory(username="root", is_superuser=True)
+    return world
+
+
+@pytest.mark.parametrize("name", [*USERS, "superuser"])
+def test_the_overviews_red_tasks_are_the_rules(red, name):
+    user = red.users[name]
+    expected = (
+        Task.objects.visible_to(user)
+        .filter(red_q(TODAY))
+        .order_by(F("due_on").asc(nulls_last=True), "plan__region__name", "number")
+        .values_list("pk", "label", "title", "status", "due_on", "plan__region__name")
+    )
+    assert red_task_rows(user=user, today=TODAY) == list(expected[:RED_TASKS_SHOWN])
+    if name in ("coordinator", "nipa_viewer"):
+        assert red_task_rows(user=user, today=TODAY)  # the sample has red tasks to show
+
+
+def test_the_red_list_is_cut_at_the_most_urgent(red):
+    plan = red.plan_a
+    for days in range(RED_TASKS_SHOWN + 5):
+        TaskFactory(plan=plan, status=Status.ON_TRACK, due_on=TODAY - dt.timedelta(days=days + 1))
+    rows = red_task_rows(user=red.users["nipa_viewer"], today=TODAY)
+    assert len(rows) == RED_TASKS_SHOWN
+    dues = [row[4] for row in rows]
+    assert dues == sorted(dues) and dues[0] == TODAY - dt.timedelta(days=RED_TASKS_SHOWN + 5)
+
+
+def test_a_plans_typical_cases_and_confirmed_values(world):
+    typical = {"state": ReportState.ACCEPTED, "is_typical_case": True}
+    mine = ReportFactory(task=world.a1, agency=world.hainan_office, **typical)
+    ReportFactory(task=world.b1, agency=world.hunan_dept, **typical)  # plan B's
+    ReportFactory(task=world.a2, agency=world.hainan_commerce, is_typical_case=False)
+    rows = typical_case_rows(plan=world.plan_a)
+    assert [row[0] for row in rows] == [mine.pk]
+    assert rows[0][3] == world.hainan_office.name
+    indicator = Indicator.objects.create(
+        plan=world.plan_a, name="发明专利拥有量", unit="件", target=20, target_year=2025
+    )
+    for year, value, state in (
+        (2023, 10, ValueState.ACCEPTED),
+        (2024, 12, ValueState.ACCEPTED),
+        (2025, 99, ValueState.SUBMITTED),  # under review: does not count
+    ):
+        IndicatorValue.objects.create(indicator=indicator, year=year, value=value, state=state)
+    got = indicator_trajectories(plan=world.plan_a)
+    assert [(year, int(value)) for year, value in got[indicator.pk]] == [(2023, 10), (2024, 12)]
+    assert indicator_trajectories(plan=world.plan_b) == {}
