@@ -58,6 +58,13 @@ def agency_ids(user: User, *, roles: Iterable[str] | None = None) -> set[int]:
     return {m.agency_id for m in memberships_of(user) if wanted is None or m.role in wanted}
 
 
+def visibility(user: User) -> tuple[list[int], bool]:
+    """What every visibility rule reads of a user: their agencies, sorted (the same list gives
+    the same parameters to SQL compiled once per process), and whether they read everything
+    (`reads_everything`). The rules' `visible_to_agencies(mine, everything=…)` take these."""
+    return sorted(agency_ids(user)), reads_everything(user)
+
+
 def member_ids(agency_id: int) -> list[int]:
     """The users for whom `agency_ids` holds the agency: those who see its drafts."""
     return list(Membership.objects.filter(agency_id=agency_id).values_list("user_id", flat=True))

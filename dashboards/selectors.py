@@ -241,7 +241,7 @@ def red_task_rows(*, user: User, today: dt.date) -> list[tuple[Any, ...]]:
     """Tasks the user may see whose light is red (`tasks.lights.red_q`), the most overdue
     first (the list is cut, and what is cut must be the least urgent), at most
     RED_TASKS_SHOWN: (id, label, title, status, due date, region name) each."""
-    mine, everything = sorted(rules.agency_ids(user)), rules.reads_everything(user)
+    mine, everything = rules.visibility(user)
     if not (everything or mine):
         return []
     return _RED_TASKS[everything](mine=mine, today=today)

@@ -24,9 +24,8 @@ class PlanQuerySet(models.QuerySet["Plan"]):
     def visible_to(self, user: rules.User) -> PlanQuerySet:
         """Plans the user's agencies lead or carry a task or work item in; all for NIPA
         viewers. Read through the reverse relations, so the plans app imports no task model."""
-        return self.visible_to_agencies(
-            sorted(rules.agency_ids(user)), everything=rules.reads_everything(user)
-        )
+        mine, everything = rules.visibility(user)
+        return self.visible_to_agencies(mine, everything=everything)
 
     def visible_to_agencies(self, mine: list[int], *, everything: bool) -> PlanQuerySet:
         """`visible_to` for a member of the agencies `mine`, who reads every plan when

@@ -29,7 +29,7 @@ _PLAN_FOR = {everything: _plan_for_agencies(everything) for everything in (True,
 def get_plan_for_user(user: User, pk: int) -> Plan:
     """The plan if the user may see it (`Plan.objects.visible_to`); 404 otherwise, never a
     hint that it exists."""
-    mine, everything = sorted(rules.agency_ids(user)), rules.reads_everything(user)
+    mine, everything = rules.visibility(user)
     plan = _PLAN_FOR[everything].first(pk=pk, mine=mine) if everything or mine else None
     if plan is None:
         raise rules.NotVisible

@@ -117,11 +117,8 @@ class ProgressReportQuerySet(models.QuerySet["ProgressReport"]):
         (≈ 1.5 s at national scale). Neither serves the other's case: the union is built
         whole however few rows the caller wants (it cost an agency page 9 → 70 ms inside a
         correlated subquery)."""
-        return self.visible_to_agencies(
-            sorted(rules.agency_ids(user)),
-            everything=rules.reads_everything(user),
-            listing=listing,
-        )
+        mine, everything = rules.visibility(user)
+        return self.visible_to_agencies(mine, everything=everything, listing=listing)
 
     def visible_to_agencies(
         self, mine: list[int], *, everything: bool, listing: bool = False

@@ -160,7 +160,7 @@ def task_report_rows(*, user: User, task: Task, all_periods: bool = False) -> Re
     every = _PERIODS(plan_id=plan.pk)
     periods = every if all_periods else recent_periods(every, today=today)
     agencies = [r.agency for r in _OWING(task_id=task.pk)]
-    mine, everything = sorted(rules.agency_ids(user)), rules.reads_everything(user)
+    mine, everything = rules.visibility(user)
     visible = (
         _TASK_REPORTS[everything](task_id=task.pk, period_ids=[p.pk for p in periods], mine=mine)
         if everything or mine

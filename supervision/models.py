@@ -55,9 +55,8 @@ class StepKind(models.TextChoices):
 class NoticeQuerySet(models.QuerySet["SupervisionNotice"]):
     def visible_to(self, user: rules.User) -> NoticeQuerySet:
         """The plan's lead agency (who issues), the recipient agencies, and NIPA viewers."""
-        return self.visible_to_agencies(
-            sorted(rules.agency_ids(user)), everything=rules.reads_everything(user)
-        )
+        mine, everything = rules.visibility(user)
+        return self.visible_to_agencies(mine, everything=everything)
 
     def visible_to_agencies(self, mine: list[int], *, everything: bool) -> NoticeQuerySet:
         """`visible_to` for a member of the agencies `mine`, who reads everything when

@@ -129,7 +129,7 @@ def notice_steps(*, notice: SupervisionNotice) -> QuerySet[SupervisionStep]:
 
 def target_notices(*, user: User, target: Target) -> list[SupervisionNotice]:
     """The notices on a task (its work items' and reports' too), work item or report."""
-    mine, everything = sorted(rules.agency_ids(user)), rules.reads_everything(user)
+    mine, everything = rules.visibility(user)
     if isinstance(target, Task):
         if not (everything or mine):
             return []

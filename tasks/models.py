@@ -31,9 +31,8 @@ class ResponsibilityRole(models.TextChoices):
 class TaskQuerySet(models.QuerySet["Task"]):
     def visible_to(self, user: rules.User) -> TaskQuerySet:
         """Every task of a visible plan: the plan is one document, read as a whole."""
-        return self.visible_to_agencies(
-            sorted(rules.agency_ids(user)), everything=rules.reads_everything(user)
-        )
+        mine, everything = rules.visibility(user)
+        return self.visible_to_agencies(mine, everything=everything)
 
     def visible_to_agencies(self, mine: list[int], *, everything: bool) -> TaskQuerySet:
         """`visible_to` for a member of the agencies `mine` (`Plan.objects.visible_to_agencies`:

@@ -63,7 +63,7 @@ _TASK_FOR = {everything: _task_for_agencies(everything) for everything in (True,
 def get_task_for_user(user: User, pk: int, *, write: bool = False) -> Task:
     """The task if the user may see it (404 otherwise, never a hint that it exists);
     with write=True, 403 unless the user may edit it."""
-    mine, everything = sorted(rules.agency_ids(user)), rules.reads_everything(user)
+    mine, everything = rules.visibility(user)
     task = _TASK_FOR[everything].first(pk=pk, mine=mine) if everything or mine else None
     if task is None:
         raise rules.NotVisible
@@ -510,7 +510,7 @@ _TASK_TIMELINE_HEAD = {everything: _task_timeline_head(everything) for everythin
 
 def task_timeline_head(*, user: User, task: Task) -> tuple[list[Event], bool]:
     """`timeline_head(task_timeline_for(user=user, task=task))`: what the task page shows."""
-    mine, everything = sorted(rules.agency_ids(user)), rules.reads_everything(user)
+    mine, everything = rules.visibility(user)
     if not (everything or mine):  # sees no report: the rule's third shape, left to the ORM
         return timeline_head(task_timeline_for(user=user, task=task))
     head = _TASK_TIMELINE_HEAD[everything](task_id=task.pk, mine=mine)

@@ -3,6 +3,7 @@ a worker killed in the middle of a rollup, the database dropping a job's connect
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from collections.abc import Iterator
@@ -74,6 +75,17 @@ def _blocked_on_rollup() -> int | None:
     return row[0] if row else None
 
 
+@contextlib.contextmanager
+def _rollup_held() -> Iterator[tuple[psycopg.Connection, int]]:
+    """A rollup queued and held mid-way, at its writes, by our lock on its table: yields the
+    lock's connection (roll it back to let the job go on) and the job's backend pid."""
+    with _admin_connection() as conn:
+        conn.autocommit = False
+        conn.execute("LOCK TABLE dashboards_rollup IN EXCLUSIVE MODE")
+        jobs.rollup.delay(as_of=AS_OF.isoformat())
+        yield conn, wait_for(lambda: _blocked_on_rollup(), what="the rollup to reach its writes")
+
+
 def _snapshot() -> dict[str, tuple]:
     rows = Rollup.objects.filter(batch="nightly", as_of=AS_OF)
     skip = {"computed_at"}
@@ -133,11 +145,7 @@ def test_a_worker_killed_mid_rollup_runs_it_again_within_two_minutes_and_the_row
     beat = worker.beat(log=tmp_path / "beat.log")
     worker.start()
     try:
-        with _admin_connection() as conn:
-            conn.autocommit = False
-            conn.execute("LOCK TABLE dashboards_rollup IN EXCLUSIVE MODE")  # hold the job mid-way
-            jobs.rollup.delay(as_of=AS_OF.isoformat())
-            wait_for(lambda: _blocked_on_rollup(), what="the rollup to reach its writes")
+        with _rollup_held() as (conn, _pid):
             assert not lease_free("job:rollup")  # the live job holds its lease
             worker.kill()
             # PostgreSQL notices the dead client while its query still waits for our lock,
@@ -177,11 +185,7 @@ def test_a_job_whose_database_connection_drops_retries_and_finishes(
     worker = Worker(broker_url=broker, log=worker_log)
     worker.start()
     try:
-        with _admin_connection() as conn:
-            conn.autocommit = False
-            conn.execute("LOCK TABLE dashboards_rollup IN EXCLUSIVE MODE")
-            jobs.rollup.delay(as_of=AS_OF.isoformat())
-            pid = wait_for(lambda: _blocked_on_rollup(), what="the rollup to reach its writes")
+        with _rollup_held() as (conn, pid):
             # What a restart does to every session: the worker's connection is cut.
             with _admin_connection() as admin:
                 admin.execute("SELECT pg_terminate_backend(%s)", [pid])
@@ -213,11 +217,7 @@ def test_a_worker_busy_when_redis_restarts_lives_on_and_runs_the_jobs_after_it(
     worker = Worker(broker_url=server.url, log=worker_log, concurrency=2)
     worker.start()
     try:
-        with _admin_connection() as conn:
-            conn.autocommit = False
-            conn.execute("LOCK TABLE dashboards_rollup IN EXCLUSIVE MODE")  # hold the job mid-way
-            jobs.rollup.delay(as_of=AS_OF.isoformat())
-            wait_for(lambda: _blocked_on_rollup(), what="the rollup to reach its writes")
+        with _rollup_held() as (conn, _pid):
             server.stop()  # Redis goes away under the running job
             wait_for(
                 lambda: "Connection to broker lost" in worker_log.read_text(),
