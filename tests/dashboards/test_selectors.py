@@ -1,6 +1,7 @@
 """The dashboards' reads compiled once per process (ops/compiled.py) show each kind of user
-what the rules as the ORM writes them show: the overview's red tasks (the visibility rule
-and `red_q`), and a plan dashboard's typical cases and confirmed indicator values."""
+what the rules as the ORM writes them show: the overview's plan rows (each visible plan's
+newest nightly row) and red tasks (the visibility rule and `red_q`), and a plan dashboard's
+typical cases and confirmed indicator values."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ import datetime as dt
 import pytest
 from django.db.models import F
 
+from dashboards.models import NIGHTLY, Rollup, Scope
+from dashboards.rollups import rollup_build
 from dashboards.selectors import (
     RED_TASKS_SHOWN,
     indicator_trajectories,
+    overview_rows,
     red_task_rows,
     typical_case_rows,
 )
-from plans.models import Indicator, IndicatorValue, ValueState
+from plans.models import Indicator, IndicatorValue, Plan, ValueState
 from reports.models import ReportState
 from tasks.lights import red_q
 from tasks.models import Status, Task
@@ -51,6 +55,45 @@ def test_the_overviews_red_tasks_are_the_rules(red, name):
     assert red_task_rows(user=user, today=TODAY) == list(expected[:RED_TASKS_SHOWN])
     if name in ("coordinator", "nipa_viewer"):
         assert red_task_rows(user=user, today=TODAY)  # the sample has red tasks to show
+
+
+@pytest.fixture
+def nights(red):
+    """Two nights of rollups, the statuses changing between them, and a plan with none."""
+    rollup_build(as_of=TODAY - dt.timedelta(days=1))
+    Task.objects.filter(plan=red.plan_a).update(status=Status.COMPLETED)
+    rollup_build(as_of=TODAY)
+    return red
+
+
+@pytest.mark.parametrize("name", [*USERS, "superuser"])
+def test_the_overviews_rows_are_each_visible_plans_newest_night(nights, name):
+    user = nights.users[name]
+    newest = Rollup.objects.filter(batch=NIGHTLY, scope=Scope.PLAN, as_of=TODAY)
+    visible = set(Plan.objects.visible_to(user).values_list("pk", flat=True))
+    expected = {r.plan_id: r for r in newest if r.plan_id in visible}
+    rows = overview_rows(user=user)
+    assert [r.plan_id for r in rows] == sorted(
+        expected,
+        key=lambda pk: (Plan.objects.get(pk=pk).region.name, Plan.objects.get(pk=pk).title),
+    )
+    for row in rows:
+        assert row.as_of == TODAY
+        assert row.status_completed == expected[row.plan_id].status_completed
+        assert row.tasks_total == expected[row.plan_id].tasks_total
+    if name in ("coordinator", "nipa_viewer", "liaison"):
+        assert rows  # the sample has plans for them to see
+
+
+def test_the_overview_of_one_region_has_its_plans_alone(nights):
+    nipa = nights.users["nipa_viewer"]
+    region = nights.plan_b.region_id
+    rows = overview_rows(user=nipa, region_id=region)
+    assert [r.plan_id for r in rows] == [nights.plan_b.pk]
+    assert rows[0].region_id == region
+    # plan A's tasks all completed on the newest night: the overview shows that night
+    (row_a,) = [r for r in overview_rows(user=nipa) if r.plan_id == nights.plan_a.pk]
+    assert row_a.status_completed == row_a.tasks_total > 0
 
 
 def test_the_red_list_is_cut_at_the_most_urgent(red):
