@@ -52,6 +52,20 @@ def _serve(tree: Path, env: dict[str, str], workers: int) -> subprocess.Popen[by
     raise RuntimeError(f"gunicorn did not start from {tree}")
 
 
+def _mirror_sessions(keys: list[str]) -> None:
+    """The sessions also in Django's own table, where trees from before security_session
+    (security/migrations/0005) look for them: both trees sign the same users in."""
+    from django.contrib.sessions.models import Session as DjangoSession
+
+    from security.models import Session
+
+    for session in Session.objects.filter(pk__in=keys):
+        DjangoSession.objects.update_or_create(
+            session_key=session.pk,
+            defaults={"session_data": session.session_data, "expire_date": session.expire_date},
+        )
+
+
 def _stop(server: subprocess.Popen[bytes]) -> None:
     server.terminate()
     try:
@@ -103,6 +117,7 @@ def main() -> None:
     measured = scale.pages(who)
     sessions = {p["user"].pk: scale.session_for(p["user"]) for p in measured if "user" in p}
     writes = scale.write_targets(who)
+    _mirror_sessions([*sessions.values(), writes["coordinator_session"], writes["liaison_session"]])
     paths = [(p["path"], scale.headers_for(p, sessions)) for p in measured if not p.get("extra")]
     page = next((p for p in measured if args.page and args.page in p["name"]), None)
     if args.page and page is None:

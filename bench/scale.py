@@ -56,7 +56,6 @@ import redis  # noqa: E402
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
@@ -77,6 +76,7 @@ from ops.page_cache import ROLLUP_VERSION_KEY, data_version_bump  # noqa: E402
 from plans.models import Plan  # noqa: E402
 from reports.models import ProgressReport, ReportingPeriod  # noqa: E402
 from reports.selectors import outstanding_reports  # noqa: E402
+from security.sessions import SessionStore  # noqa: E402
 from tasks.models import Task  # noqa: E402
 
 REQUESTS = 60

@@ -6,6 +6,7 @@ is the log that was written."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -67,3 +68,29 @@ class PasswordState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} · {self.changed_at:%Y-%m-%d}"
+
+
+class Session(AbstractBaseSession):
+    """Django's session row, with its signed-in user beside the signed data: the one read of
+    the session on each request brings the user in the same row (security/sessions.py),
+    where Django's table would need a second query for the user."""
+
+    # Set from the data on every save (SessionStore.create_model_instance). Deleting a user
+    # deletes their sessions.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "security_session"
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        from security.sessions import SessionStore  # the store imports this module
+
+        return SessionStore

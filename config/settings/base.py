@@ -72,7 +72,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the user read in the session's own query (security/sessions.py).
+    "security.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -366,7 +367,8 @@ CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5.0)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=120)
 
 # Sessions live in the database, never in the cache: a login must work while Redis is down.
-# Django's database sessions, their read compiled once per process (security/sessions.py).
+# Database sessions with their user's id as a column, so one compiled read brings the session
+# and its user (security/sessions.py).
 SESSION_ENGINE = "security.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 # The age counts from the last use (an idle timeout), refreshed by security/middleware.py once

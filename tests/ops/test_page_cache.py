@@ -44,8 +44,8 @@ def test_a_second_view_of_a_task_is_served_without_rendering(world) -> None:
     with CaptureQueriesContext(connection) as served:
         second = client.get(url)
     assert second.status_code == 200 and second.content == first.content
-    # Only the session and the user remain; none of the page's own queries, not the bell.
-    assert len(served) == 2 < len(rendered)
+    # Only the session, with its user, remains; none of the page's own queries, not the bell.
+    assert len(served) == 1 < len(rendered)
     assert not any("tasks_task" in q["sql"] for q in served.captured_queries)
 
 
@@ -175,7 +175,7 @@ def test_a_page_built_after_a_miss_reads_the_bell_once_and_a_hit_not_at_all(worl
         assert client.get(reverse("home")).status_code == 200
     bell = [q for q in built.captured_queries if "notifications_notification" in q["sql"]]
     assert len(bell) == 1
-    assert len(served) == 2  # the session and the user: nothing of the page, not the bell
+    assert len(served) == 1  # the session with its user: nothing of the page, not the bell
 
 
 def _bell(page: bytes) -> str:
@@ -203,7 +203,7 @@ def test_a_notification_shows_on_its_recipients_kept_page_at_once_and_nobody_els
     assert _bell(recipient.get(url).content) == "1"
     with CaptureQueriesContext(connection) as served:
         assert colleague.get(url).content == kept
-    assert len(served) == 2  # served as kept: the session and the user
+    assert len(served) == 1  # served as kept: the session with its user
 
     with django_capture_on_commit_callbacks(execute=True):
         assert notification_mark_read(user=world.users["liaison"]) == 1

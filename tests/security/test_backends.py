@@ -9,11 +9,11 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import User
-from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from security.backends import AccountBackend
+from security.sessions import SessionStore
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

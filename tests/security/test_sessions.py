@@ -9,14 +9,13 @@ import time
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from security.middleware import LOGIN_AT_KEY, SEEN_AT_KEY, SEEN_EVERY_SECONDS
-from security.models import Kind, SecurityEvent
+from security.models import Kind, SecurityEvent, Session
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +47,7 @@ def test_reading_pages_does_not_write_the_session_on_every_request() -> None:
     with CaptureQueriesContext(connection) as queries:
         for _ in range(3):
             assert client.get("/").status_code == 200
-    writes = [q["sql"] for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    writes = [q["sql"] for q in queries if "security_session" in q["sql"] and "UPDATE" in q["sql"]]
     assert writes == []
 
 
