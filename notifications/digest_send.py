@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -55,6 +55,10 @@ class PlanInfo:
     lead_agency_id: int
     hour: int = DEFAULT_DIGEST_HOUR
     escalate_to: str = EscalateTo.COORDINATORS
+
+
+# Values named per query when looking for what was sent before (`_slices`).
+VALUES_PER_QUERY = 10_000
 
 
 @dataclass
@@ -173,15 +177,19 @@ def _new_items(*, boxes: dict[str, Box], as_of: dt.date) -> dict[str, Box]:
     """The boxes without a digest today, each with the items it was never sent."""
     if not boxes:
         return {}
-    done_today = set(
-        Digest.objects.filter(day=as_of, addressee__in=list(boxes)).values_list(
+    done_today = {
+        addressee
+        for addresses in _slices(sorted(boxes))
+        for addressee in Digest.objects.filter(day=as_of, addressee__in=addresses).values_list(
             "addressee", flat=True
         )
-    )
-    keys = {item.key for box in boxes.values() for item in box.items}
-    sent_before = set(
-        DigestEntry.objects.filter(key__in=list(keys)).values_list("addressee", "key")
-    )
+    }
+    keys = sorted({item.key for box in boxes.values() for item in box.items})
+    sent_before = {
+        pair
+        for some in _slices(keys)
+        for pair in DigestEntry.objects.filter(key__in=some).values_list("addressee", "key")
+    }
     fresh = {}
     for address, box in boxes.items():
         if address in done_today:
@@ -190,6 +198,14 @@ def _new_items(*, boxes: dict[str, Box], as_of: dt.date) -> dict[str, Box]:
         if new:
             fresh[address] = Box(user=box.user, agency=box.agency, items=new)
     return fresh
+
+
+def _slices(values: list[str]) -> Iterator[list[str]]:
+    """`values` in lists short enough for one query's `__in`: a statement bound on the server
+    (the prepared statements of DATABASE_PREPARED_STATEMENTS) takes at most 65,535
+    parameters, and a national day has ~76,000 keys."""
+    for start in range(0, len(values), VALUES_PER_QUERY):
+        yield values[start : start + VALUES_PER_QUERY]
 
 
 def _digests_create(*, fresh: dict[str, Box], as_of: dt.date) -> dict[str, Digest]:

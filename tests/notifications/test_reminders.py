@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, Role
 from meetings.models import Decision
+from notifications.digest import DigestItem
 from notifications.jobs import delivery_send
 from notifications.models import (
     Delivery,
@@ -360,3 +361,35 @@ def test_a_pass_costs_the_same_statements_for_two_reports_or_two_hundred(setup: 
     )
     assert len(_bell(setup.liaison)) == 2  # one digest a day
     assert large == small
+
+
+# A source for the next test: more items in one day than one query can name (65,535).
+_MANY: dict[str, int] = {}
+
+
+def many_items(*, as_of: dt.date) -> list[DigestItem]:
+    count = _MANY["count"] + (as_of > D(2025, 9, 23))  # one item more the next day
+    return [
+        DigestItem(
+            kind="report_due",
+            key=f"test:{i}",
+            plan_id=_MANY["plan"],
+            agency_id=_MANY["agency"],
+            title=f"事项 {i}",
+            link="/",
+        )
+        for i in range(count)
+    ]
+
+
+def test_a_day_with_more_items_than_one_query_can_name_is_sent_and_remembered(
+    setup: Setup, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.REMINDER_ITEM_SOURCES = ["tests.notifications.test_reminders.many_items"]
+    _MANY.update(count=66_000, plan=setup.task.plan_id, agency=setup.commerce.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_send(as_of=D(2025, 9, 23))
+    assert len(_listed(setup.liaison, day=D(2025, 9, 23))) == 66_000
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_send(as_of=D(2025, 9, 24))
+    assert [e.key for e in _listed(setup.liaison, day=D(2025, 9, 24))] == ["test:66000"]
