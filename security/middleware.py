@@ -47,7 +47,7 @@ class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
 
 
 def _user(request: HttpRequest) -> object:
-    # Kept on the request as Django's middleware keeps it (`login`/`logout` reset it).
+    # Read once per request, under the name Django's own middleware keeps it.
     if not hasattr(request, "_cached_user"):
         request._cached_user = session_user(request)  # type: ignore[attr-defined]
     return request._cached_user  # type: ignore[attr-defined]
