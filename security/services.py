@@ -7,11 +7,12 @@ import ipaddress
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.models import Session as DjangoSession
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from security.models import Kind, SecurityEvent
+from security.models import Kind, SecurityEvent, Session
 
 # The floor the database enforces (migration 0002); the setting may only keep entries longer.
 RETENTION_FLOOR_DAYS = 180
@@ -66,3 +67,13 @@ def security_log_purge(*, as_of: dt.date) -> dict[str, int]:
     cutoff = midnight - dt.timedelta(days=days)
     deleted, _ = SecurityEvent.objects.filter(occurred_at__lt=cutoff).delete()
     return {"deleted": deleted}
+
+
+def sessions_expired_delete(*, as_of: dt.date) -> dict[str, int]:
+    """Remove the sessions past their expiry (nightly): an expired row is never read again,
+    and nothing else would ever remove it. Also those left in Django's own table from before
+    security_session (security/migrations/0006), which all expire."""
+    now = timezone.now()
+    deleted, _ = Session.objects.filter(expire_date__lte=now).delete()
+    left_over, _ = DjangoSession.objects.filter(expire_date__lte=now).delete()
+    return {"deleted": deleted + left_over}

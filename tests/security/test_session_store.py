@@ -1,8 +1,10 @@
 """The session row carries its user: one read signs a request in, with Django's checks of
-the session's hash; sessions from Django's own table are carried over by the migration."""
+the session's hash; sessions from Django's own table are carried over by the migration, and
+expired sessions are removed nightly."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 
 import pytest
@@ -10,10 +12,14 @@ from django.apps import apps
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore as DjangoSessionStore
+from django.contrib.sessions.models import Session as DjangoSession
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
+from ops.runner import job_run
 from security.models import Session
 from security.sessions import SessionStore
 from tests.factories import PASSWORD, UserFactory
@@ -114,3 +120,23 @@ def test_the_migration_carries_djangos_sessions_over_with_their_users() -> None:
     client = Client()
     client.cookies["sessionid"] = old.session_key
     assert _page_user(client) == user
+
+
+def test_the_nightly_job_removes_expired_sessions_of_both_tables_and_keeps_live_ones() -> None:
+    live_user, idle_user = UserFactory(), UserFactory()
+    live, idle = _signed_in(live_user), _signed_in(idle_user)
+    past = timezone.now() - dt.timedelta(seconds=1)
+    Session.objects.filter(pk=idle.session.session_key).update(expire_date=past)
+    left_over = DjangoSessionStore()
+    left_over["django_language"] = "en"
+    left_over.create()
+    DjangoSession.objects.filter(pk=left_over.session_key).update(expire_date=past)
+
+    result = job_run(name="sessions_clear")
+
+    assert result.counts == {"deleted": 2}
+    assert list(Session.objects.values_list("user_id", flat=True)) == [live_user.pk]
+    assert not DjangoSession.objects.exists()
+    assert _page_user(live) == live_user
+    schedule = PeriodicTask.objects.select_related("crontab").get(task="security.sessions_clear")
+    assert (schedule.crontab.hour, schedule.crontab.minute, schedule.enabled) == ("3", "30", True)
