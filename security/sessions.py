@@ -22,6 +22,7 @@ from django.contrib.auth import (
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -65,10 +66,12 @@ class SessionStore(DatabaseSessionStore):
         return session
 
 
-def _user_id(value: object) -> int | None:
+def _user_id(value: object) -> Any:
+    """The user's id a session's data names (under SESSION_KEY), read as Django's auth reads
+    it; None for no id or one that is not an id. The column and the sign-in both use this."""
     try:
-        return int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
+        return get_user_model()._meta.pk.to_python(value)
+    except ValidationError:
         return None
 
 
@@ -77,12 +80,9 @@ def session_user(request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
     session was signed in by AccountBackend; a session another backend signed in (or whose
     user changed since it was read) reads its user from that backend, as Django does."""
     session = request.session
-    try:
-        user_id = get_user_model()._meta.pk.to_python(session[SESSION_KEY])
-        backend_path = session[BACKEND_SESSION_KEY]
-    except KeyError:
-        return AnonymousUser()
-    if backend_path not in settings.AUTHENTICATION_BACKENDS:
+    user_id = _user_id(session.get(SESSION_KEY))
+    backend_path = session.get(BACKEND_SESSION_KEY)
+    if user_id is None or backend_path not in settings.AUTHENTICATION_BACKENDS:
         return AnonymousUser()
     backend = load_backend(backend_path)
     joined = getattr(session, "joined_user", None)
