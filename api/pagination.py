@@ -1,13 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import EmptyPage, Page, Paginator
-from django.db.models import Count, QuerySet, Window
 from rest_framework.pagination import PageNumberPagination
 
-# The window count's name on each row (the last value of a `values_list` row).
-_TOTAL = "pagination_total"
+# The window count's name on each row (the last value of a `values_list` row):
+# `.annotate(**{TOTAL: Window(Count("pk"))})`.
+TOTAL = "pagination_total"
 # PostgreSQL's bigint: an OFFSET past it is an error, not an empty page.
 _LARGEST_OFFSET = 2**63 - 1
 
@@ -18,15 +19,54 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
+class CountedRowsSource:
+    """Rows read a page at a time, each with the count of every row as its last value
+    (COUNT(*) OVER ()): `read(bottom, top)` gives such a slice. For a list whose query is
+    compiled once (ops/compiled.py), where a queryset would be built again for every page.
+    Django's paginator counts it (`count()`, for `?page=last` and the pages it refuses) with
+    the first row's total."""
+
+    def __init__(self, read: Callable[[int, int], list[tuple[Any, ...]]]) -> None:
+        self.counted_slice = read
+
+    def count(self) -> int:
+        first = self.counted_slice(0, 1)
+        return first[0][-1] if first else 0
+
+    def __getitem__(self, key: slice) -> list[tuple[Any, ...]]:
+        # Django's paginator slices the list itself when it counted first (a refused number,
+        # `?page=last`): the rows without their count.
+        return [row[:-1] for row in self.counted_slice(key.start or 0, key.stop)]
+
+
+class CountThenPage:
+    """A list Django's paginator reads as it reads a queryset, its count and then a page, each
+    by a function (compiled queries, ops/compiled.py)."""
+
+    def __init__(self, *, count: Callable[[], int], page: Callable[[int, int], list[Any]]) -> None:
+        self._count, self._page = count, page
+
+    def count(self) -> int:  # a method: Django's paginator calls only a method without arguments
+        return self._count()
+
+    def __getitem__(self, key: slice) -> list[Any]:
+        return self._page(key.start or 0, key.stop)
+
+
 class _CountedRowsPaginator(Paginator):
-    """Django's paginator for a `values_list` queryset, the page read in one query with the
+    """Django's paginator, which reads a page of a `CountedRowsSource` in one query with the
     count of every matching row beside each row (COUNT(*) OVER ()), not a COUNT and then the
     page. The window has the database go through every matching row before returning the
-    first, as the COUNT did: a LIMIT never becomes a long walk down an index for rows that
-    are not there. The page, the count and the errors are Django's paginator's."""
+    first, as the COUNT did: a LIMIT never becomes a long walk down an index for rows that are
+    not there. Anything else (a queryset) is paged as Django pages it. The page, the count and
+    the errors are Django's paginator's."""
 
     def page(self, number: Any) -> Page:
-        if self.orphans or "count" in self.__dict__ or not isinstance(self.object_list, QuerySet):
+        if (
+            self.orphans
+            or "count" in self.__dict__
+            or not isinstance(self.object_list, CountedRowsSource)
+        ):
             return super().page(number)
         try:
             if isinstance(number, float) and not number.is_integer():
@@ -39,8 +79,7 @@ class _CountedRowsPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         if bottom + self.per_page > _LARGEST_OFFSET:
             return super().page(number)  # counted first: past the last page, as Django says
-        counted = self.object_list.annotate(**{_TOTAL: Window(Count("pk"))})
-        rows = list(counted[bottom : bottom + self.per_page])
+        rows = self.object_list.counted_slice(bottom, bottom + self.per_page)
         if not rows:
             if number > 1:  # past the last page, whatever the count
                 raise EmptyPage(self.error_messages["no_results"])
@@ -52,8 +91,9 @@ class _CountedRowsPaginator(Paginator):
 
 
 class CountedRowsPagination(Pagination):
-    """The API's pagination for a list read as `values_list` rows of a bounded set (a
-    plan's tasks): one query a page (see `_CountedRowsPaginator`). Not for the large
-    lists (reports), where counting ids alone is cheaper than sorting every row."""
+    """The API's pagination for a list read as `CountedRowsSource` rows of a bounded set (a
+    plan's tasks, the reports of a task, plan, agency or period): one query a page (see
+    `_CountedRowsPaginator`). A queryset is paged as DRF pages it: a COUNT, then the page.
+    (For every report there is, counting alone is cheaper than counting beside each row.)"""
 
     django_paginator_class = _CountedRowsPaginator

@@ -29,8 +29,9 @@ otherwise be filtered further and silently run the SQL without the new filter.
 from __future__ import annotations
 
 import copy
+import functools
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
 from django.contrib.postgres.fields import ArrayField
@@ -67,6 +68,16 @@ class AnyOf(Func):
         return f"{field_sql} = ANY({ids_sql})", [*field_params, *ids_params]  # typed bigint[]
 
 
+class RowCount(Func):
+    """`COUNT(*)` of every row the query reads, as a plain expression: Django adds no GROUP
+    BY for it, so `.annotate(n=RowCount()).values_list("n")` is the query's count in one
+    row, a queryset that can be compiled (`.count()` runs at once and cannot)."""
+
+    template = "COUNT(*)"
+    output_field = BigIntegerField()
+    contains_aggregate = False  # see above: counted by the database, unknown to Django
+
+
 class _Compiled:
     def __init__(
         self, queryset: QuerySet[Any], compiler: SQLCompiler, sql: str, slots: list[Any]
@@ -101,20 +112,44 @@ class CompiledQuery(Generic[T]):
         self._using: str | None = None
 
     def __call__(self, **values: Any) -> list[T]:
+        return self._run(values, None)
+
+    def slice(self, bottom: int, top: int, /, **values: Any) -> list[T]:
+        """`build(**values)[bottom:top]`: the compiled SQL with its LIMIT and OFFSET sent as
+        parameters (Django writes a slice's bounds into the SQL text, which would make each
+        page a statement of its own)."""
+        if not 0 <= bottom <= top:
+            raise ValueError("A slice from 0 up.")
+        return self._run(values, (bottom, top))
+
+    def _bound(self, alias: str, values: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:
         first = self._samples[0]
         if set(values) != set(first):
             raise TypeError(f"Expected the values {sorted(first)}, got {sorted(values)}.")
+        compiled = self._compiled_for(alias)
+        params = tuple(
+            values[slot.name] if isinstance(slot, _Argument) else slot for slot in compiled.slots
+        )
+        return compiled.sql, params
+
+    def _run(self, values: dict[str, Any], window: tuple[int, int] | None) -> list[T]:
         alias = self._alias()
         if connections[alias].vendor != "postgresql":
             # Elsewhere (the embedded demo's SQLite) parameters are adapted before they reach
             # the compiler's output (datetimes as text), so slots cannot be matched to samples:
             # the queryset is built and run as Django always does.
-            return list(self._build(**values))
-        compiled = self._compiled_for(alias)
-        params = tuple(
-            values[slot.name] if isinstance(slot, _Argument) else slot for slot in compiled.slots
-        )
-        sql = compiled.sql
+            if set(values) != set(self._samples[0]):
+                raise TypeError(f"Expected the values {sorted(self._samples[0])}.")
+            built = self._build(**values)
+            return list(built if window is None else built[window[0] : window[1]])
+        sql, params = self._bound(alias, values)
+        compiled = self._compiled[alias]
+        if window is not None:
+            if compiled.queryset.query.is_sliced:
+                raise ImproperlyConfigured("A sliced queryset cannot be sliced again.")
+            bottom, top = window
+            sql = f"{sql} LIMIT %s OFFSET %s"
+            params = (*params, top - bottom, bottom)
         # A copy of the compiled compiler (it holds the select list and converters Django
         # reads back), bound to this thread's connection and answering with this call's
         # parameters instead of compiling again.
@@ -167,3 +202,39 @@ class CompiledQuery(Generic[T]):
         # Each call binds its own thread's connection: keep none from the compiling thread.
         compiler.connection = None
         return _Compiled(queryset, compiler, sql, slots)
+
+
+class CompiledShapes(Generic[T]):
+    """Queries of one list that differ in shape, not only in values (which filters a request
+    gives): a `CompiledQuery` per shape, made at its first use. `build(shape, **values)`
+    builds a shape's queryset; `samples` gives two values for every name any shape may take,
+    none equal to another name's (each parameter is known by its value)."""
+
+    def __init__(
+        self,
+        build: Callable[..., QuerySet[Any]],
+        *,
+        samples: Mapping[str, tuple[Any, Any]],
+    ) -> None:
+        self._build = build
+        self._samples = samples
+        self._queries: dict[tuple[Hashable, tuple[str, ...]], CompiledQuery[T]] = {}
+
+    def __len__(self) -> int:
+        return len(self._queries)
+
+    def query(self, shape: Hashable, names: Iterable[str]) -> CompiledQuery[T]:
+        """The shape's query, taking the values `names`."""
+        key = (shape, tuple(sorted(names)))
+        query = self._queries.get(key)
+        if query is None:
+            first = {n: self._samples[n][0] for n in key[1]}
+            second = {n: self._samples[n][1] for n in key[1]}
+            made = CompiledQuery[T](functools.partial(self._build, shape), samples=(first, second))
+            # Two threads may make the same shape at once: one is kept, both are right.
+            query = self._queries.setdefault(key, made)
+        return query
+
+    def slice(self, shape: Hashable, bottom: int, top: int, /, **values: Any) -> list[T]:
+        """`build(shape, **values)[bottom:top]`, compiled (`CompiledQuery.slice`)."""
+        return self.query(shape, values).slice(bottom, top, **values)

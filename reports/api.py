@@ -11,6 +11,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -19,11 +20,14 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from agencies import rules
 from agencies.filters import IdFilter
 from agencies.models import Agency
 from api.etag import required_version, with_etag
+from api.pagination import CountThenPage
+from api.renderers import plain_json
 from api.values import datetime_writer
-from ops.compiled import AnyOf, CompiledQuery
+from ops.compiled import AnyOf, CompiledQuery, CompiledShapes, RowCount
 from ops.page_cache import cached_api_list
 from plans.models import Plan
 from reports import services
@@ -125,6 +129,56 @@ _PAGE_ROWS = CompiledQuery[dict[str, Any]](
 )
 
 
+# A list narrowed by a filter (a task, plan, agency or period) is read by two queries compiled
+# once per process for each shape of request (whether the user reads every plan, which
+# filters are given): the count, then the page's ids, as Django's paginator reads them. The
+# FilterSet and the visibility rule build both; their values and the user's agencies are
+# their parameters. (One query with the count beside each id was tried: with ORDER BY and
+# LIMIT beside the window, PostgreSQL costs it as if it could stop early and walks the period
+# index through every report, ~1 s for a plan's list as its coordinator.)
+def _narrowed(everything: bool, given: tuple[str, ...], values: dict[str, Any]) -> QuerySet[Any]:
+    reports = ProgressReport.objects.visible_to_agencies(values["mine"], everything=everything)
+    data = {name: str(values[name]) for name in given}
+    return ReportFilterSet(data=data, queryset=reports).qs
+
+
+_SAMPLES = {"task": (1, 2), "plan": (3, 4), "agency": (5, 6), "period": (7, 8), "mine": ([9], [10])}
+_NARROWED_COUNTS = CompiledShapes[int](
+    lambda shape, **values: (
+        _narrowed(*shape, values).order_by().annotate(n=RowCount()).values_list("n", flat=True)
+    ),
+    samples=_SAMPLES,
+)
+_NARROWED_IDS = CompiledShapes[int](
+    lambda shape, **values: (
+        _narrowed(*shape, values)
+        .order_by("period_id", "task_id", "agency_id")
+        .values_list("pk", flat=True)
+    ),
+    samples=_SAMPLES,
+)
+
+
+def _narrowed_report_ids(request: Request) -> CountThenPage | None:
+    """The ids the request lists, when a filter narrows the reports; else None (the visible
+    reports themselves are listed: `get_queryset`'s union)."""
+    filterset = ReportFilterSet(data=request.query_params, queryset=ProgressReport.objects.none())
+    if not filterset.is_valid():
+        raise translate_validation(filterset.errors)
+    cleaned = filterset.form.cleaned_data
+    given = tuple(name for name in NARROWING_FILTERS if cleaned.get(name) is not None)
+    mine, everything = rules.visibility(request.user)
+    if not given or not (mine or everything):
+        return None
+    # The agencies even for who reads everything: their own drafts are theirs to see.
+    values: dict[str, Any] = {name: cleaned[name] for name in given} | {"mine": mine}
+    shape = (everything, given)
+    return CountThenPage(
+        count=lambda: _NARROWED_COUNTS.query(shape, values)(**values)[0],
+        page=lambda bottom, top: _NARROWED_IDS.slice(shape, bottom, top, **values),
+    )
+
+
 class ReportViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -147,21 +201,24 @@ class ReportViewSet(
         The page is found by id first, then read: sorting the ids alone spares the database
         copying (and unpacking the long texts of) every matching report into the sort when
         the page is a sliver of them (a plan's 3,500 reports for a page of 50)."""
-        fields = ReportSerializer.Meta.fields
-        reports = self.filter_queryset(self.get_queryset())
-        ids = self.paginate_queryset(reports.values_list("pk", flat=True))
-        if ids is None:
-            rows = list(reports.values(*fields))
-        else:
-            found = _PAGE_ROWS(ids=list(ids)) if ids else []
-            by_pk = {row["id"]: row for row in found}
-            rows = [by_pk[pk] for pk in ids if pk in by_pk]
+        narrowed = _narrowed_report_ids(request)
+        if narrowed is None:
+            page = self.paginate_queryset(
+                self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
+            )
+            ids = list(page or ())
+        else:  # compiled: the count, then the page
+            ids = list(self.paginate_queryset(narrowed) or ())
+        found = _PAGE_ROWS(ids=ids) if ids else []
+        by_pk = {row["id"]: row for row in found}
+        rows = [by_pk[pk] for pk in ids if pk in by_pk]
         write = datetime_writer()
         for row in rows:
             for name in LIST_DATETIMES:
                 if row[name] is not None:
                     row[name] = write(row[name])
-        return Response(rows) if ids is None else self.get_paginated_response(rows)
+        # Plain values only (no float): orjson writes DRF's bytes (api/renderers.py).
+        return plain_json(self.get_paginated_response(rows))
 
     def get_queryset(self) -> QuerySet[ProgressReport]:
         # Narrowed by a filter (an index finds the task's, plan's, agency's or period's

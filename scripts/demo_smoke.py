@@ -48,8 +48,12 @@ def pages() -> list[str]:
     urls = ["/", "/plans/", "/dashboards/", reverse("dashboards:mine"), "/supervision/",
             "/notifications/", "/evaluations/", "/compare/", "/compare/?topic=商标品牌",
             "/compare/cases/", "/search/?q=地理标志", "/api/v1/search/?q=知识产权 保护",
-            "/manage/"]  # fmt: skip
+            "/manage/", "/api/v1/tasks/", "/api/v1/tasks/?overdue=true&role=lead&page=last",
+            "/api/v1/reports/"]  # fmt: skip
     for plan in Plan.objects.all():
+        # The API lists' compiled queries, on the demo's SQLite
+        urls += [f"/api/v1/tasks/?plan={plan.pk}&status=on_track",
+                 f"/api/v1/reports/?plan={plan.pk}&page_size=3&page=2"]  # fmt: skip
         urls += [f"/plans/{plan.pk}/", f"/dashboards/plans/{plan.pk}/",
                  f"/plans/{plan.pk}/duty-table.xlsx", f"/evaluations/plans/{plan.pk}/",
                  reverse("tasks:plan_timeline", args=[plan.pk])]  # fmt: skip

@@ -3,12 +3,16 @@ the event timeline. Same permission rules and services as the browser."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Window
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_filters.constants import EMPTY_VALUES
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
@@ -19,15 +23,16 @@ from rest_framework.response import Response
 
 from agencies import rules
 from api.etag import required_version, with_etag
-from api.pagination import CountedRowsPagination
+from api.pagination import TOTAL, CountedRowsPagination, CountedRowsSource
+from api.renderers import plain_json
 from api.values import datetime_writer
-from ops.compiled import AnyOf, CompiledQuery
+from ops.compiled import AnyOf, CompiledQuery, CompiledShapes
 from ops.page_cache import cached_api_list
 from plans.selectors import get_plan_for_user
 from tasks import services
 from tasks.duty_table import FILE_FORMATS, duty_table_gather, duty_table_response
 from tasks.filters import ResponsibilityFilterSet, TaskFilterSet, WorkItemFilterSet
-from tasks.models import Responsibility, Status, Task, WorkItem
+from tasks.models import Responsibility, ResponsibilityRole, Status, Task, WorkItem
 
 
 class ResponsibilitySerializer(serializers.ModelSerializer):
@@ -176,6 +181,59 @@ def _list_responsibilities(task_ids: list[int]) -> dict[int, list[dict[str, Any]
     return by_task
 
 
+# The list's query, compiled once per process for each shape of request: whether the user
+# reads every plan, which filters are given, and whether `overdue` asks yes or no. The
+# FilterSet builds it, so the filters keep one definition; their values, the user's agencies
+# and the day `overdue` is judged on are its parameters.
+_LIST_FILTERS = ("plan", "agency", "status", "role")
+_ListShape = tuple[bool, tuple[str, ...], bool | None]
+
+
+def _task_list_build(shape: _ListShape, **values: Any) -> QuerySet[Any]:
+    everything, given, overdue = shape
+    tasks = Task.objects.visible_to_agencies(values.get("mine", []), everything=everything)
+    data = {name: str(values[name]) for name in given}
+    if overdue is not None:
+        data["overdue"] = "yes" if overdue else "no"
+    filtered = TaskFilterSet(data=data, queryset=tasks, today=values.get("today")).qs
+    rows = filtered.order_by("plan_id", "number").values_list(*LIST_COLUMNS)
+    return rows.annotate(**{TOTAL: Window(Count("pk"))})
+
+
+_TASK_LISTS = CompiledShapes[tuple[Any, ...]](
+    _task_list_build,
+    samples={
+        "plan": (1, 2),
+        "agency": (3, 4),
+        "status": (Status.BEHIND.value, Status.AT_RISK.value),
+        "role": (ResponsibilityRole.LEAD.value, ResponsibilityRole.CO.value),
+        "mine": ([5], [6]),
+        "today": (dt.date(2000, 1, 1), dt.date(2000, 1, 2)),
+    },
+)
+
+
+def _task_list_rows(request: Request) -> CountedRowsSource | QuerySet[Any]:
+    """The tasks the caller may see, filtered by the request's query, as counted rows of
+    `LIST_COLUMNS` for the paginator: the same rows and order as the FilterSet's queryset."""
+    filterset = TaskFilterSet(data=request.query_params, queryset=Task.objects.none())
+    if not filterset.is_valid():
+        raise translate_validation(filterset.errors)
+    cleaned = filterset.form.cleaned_data
+    mine, everything = rules.visibility(request.user)
+    if not (mine or everything):
+        return Task.objects.none().values_list(*LIST_COLUMNS)
+    given = tuple(name for name in _LIST_FILTERS if cleaned.get(name) not in EMPTY_VALUES)
+    overdue = cleaned.get("overdue")
+    values = {name: cleaned[name] for name in given}
+    if not everything:
+        values["mine"] = mine
+    if overdue is not None:
+        values["today"] = timezone.localdate()
+    shape = (everything, given, overdue)
+    return CountedRowsSource(lambda bottom, top: _TASK_LISTS.slice(shape, bottom, top, **values))
+
+
 class StatusChangeSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     reason = serializers.CharField(max_length=2000)
@@ -193,15 +251,14 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         # The serializer's JSON, built from the page's rows read as plain values (every field
         # but the responsibilities is a column of the task): see `_list_rows`. (A comment,
         # not a docstring: the schema would take a docstring as the operation's description.)
-        rows = self.filter_queryset(self.get_queryset()).values_list(*LIST_COLUMNS)
-        page = self.paginate_queryset(rows)
-        data = _list_rows(list(page if page is not None else rows))
-        return self.get_paginated_response(data) if page is not None else Response(data)
+        # The rows come from a query compiled once per shape of request (`_task_list_rows`).
+        page = self.paginate_queryset(_task_list_rows(request))  # always paged: a page size
+        # Plain values only (no float): orjson writes DRF's bytes (api/renderers.py).
+        return plain_json(self.get_paginated_response(_list_rows(list(page or ()))))
 
     def get_queryset(self) -> QuerySet[Task]:
+        # (The list reads its rows by `_task_list_rows`, not from here.)
         tasks = Task.objects.visible_to(self.request.user).order_by("plan_id", "number")
-        if self.action == "list":  # the list reads them as plain values (_list_rows)
-            return tasks
         # Each task's responsibilities with their agency in one query, in the order written
         # (by task and order: not the model's default, which joins the task and its plan to sort).
         responsibilities = Responsibility.objects.select_related("agency").order_by(

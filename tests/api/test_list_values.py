@@ -8,11 +8,13 @@ import zoneinfo
 
 import pytest
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Window
 from django.utils import timezone
 from rest_framework import serializers
 
-from api.pagination import _CountedRowsPaginator
+from api.pagination import TOTAL, CountedRowsSource, _CountedRowsPaginator
 from api.values import datetime_writer
+from ops.compiled import CompiledQuery
 from tasks.models import Task
 
 VALUES = [
@@ -31,12 +33,28 @@ def test_the_datetime_writer_writes_as_the_field(zone) -> None:
         assert [write(v) for v in VALUES] == [field.to_representation(v) for v in VALUES]
 
 
+def _source(pk_above: int = 0) -> CountedRowsSource:
+    """The tasks as rows with their count, read through a compiled query (as the lists do)."""
+    return CountedRowsSource(lambda bottom, top: _COUNTED.slice(bottom, top, pk=pk_above))
+
+
+_COUNTED = CompiledQuery(
+    lambda pk: (
+        Task.objects.filter(pk__gt=pk)
+        .order_by("plan_id", "number")
+        .values_list("id", "title")
+        .annotate(**{TOTAL: Window(Count("pk"))})
+    ),
+    samples=({"pk": 1}, {"pk": 2}),
+)
+
+
 @pytest.mark.parametrize("per_page", [1, 2, 3, 50, 200])
 def test_a_counted_page_is_django_s_page(world, per_page) -> None:
     rows = Task.objects.order_by("plan_id", "number").values_list("id", "title")
     # The last: an offset past PostgreSQL's bigint at 200 a page (found by the API fuzzer).
     for number in [1, 2, 3, 4, "1", "last", "0", "x", 1.5, 99, 163140990932013504]:
-        mine, django = _CountedRowsPaginator(rows, per_page), Paginator(rows, per_page)
+        mine, django = _CountedRowsPaginator(_source(), per_page), Paginator(rows, per_page)
         if number == "last":
             number = django.num_pages
         try:
@@ -54,9 +72,17 @@ def test_a_counted_page_is_django_s_page(world, per_page) -> None:
 
 
 def test_an_empty_list_is_one_page_with_nothing(world, django_assert_num_queries) -> None:
-    rows = Task.objects.none().values_list("id")
-    paginator = _CountedRowsPaginator(Task.objects.filter(pk=0).values_list("id"), 10)
+    nothing = _source(pk_above=Task.objects.order_by("pk").last().pk)
+    paginator = _CountedRowsPaginator(nothing, 10)
     with django_assert_num_queries(1):
         assert (list(paginator.page(1)), paginator.count) == ([], 0)
     with pytest.raises(EmptyPage):
-        _CountedRowsPaginator(rows, 10).page(2)
+        _CountedRowsPaginator(_source(pk_above=10**9), 10).page(2)
+
+
+def test_a_queryset_is_paged_as_django_pages_it(world, django_assert_num_queries) -> None:
+    rows = Task.objects.order_by("plan_id", "number").values_list("id", "title")
+    paginator = _CountedRowsPaginator(rows, 2)
+    with django_assert_num_queries(2):  # the COUNT, then the page
+        listed = list(paginator.page(2))
+    assert listed == list(rows[2:4]) and paginator.count == rows.count()

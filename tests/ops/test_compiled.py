@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from api.models import ApiToken
 from api.tokens import token_issue
-from ops.compiled import CompiledQuery
+from ops.compiled import CompiledQuery, RowCount
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +110,56 @@ def test_a_value_the_build_reads_that_differs_between_builds_is_refused() -> Non
 def test_a_call_names_exactly_the_sampled_values() -> None:
     with pytest.raises(TypeError):
         BY_NAME(username="ann")
+
+
+NOT_NAMED = CompiledQuery(
+    lambda name: User.objects.filter(is_active=True).exclude(username=name).order_by("pk"),
+    samples=({"name": "sample-a"}, {"name": "sample-b"}),
+)
+
+
+def test_a_slice_is_the_querysets_slice_with_its_bounds_as_parameters() -> None:
+    for n in range(5):
+        UserFactory(username=f"user-{n}")
+    UserFactory(username="gone", is_active=False)
+    sent: list[str] = []
+
+    def keep(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        for bottom, top in [(0, 2), (2, 4), (4, 6), (1, 1), (6, 9), (0, 50)]:
+            assert BY_NAME.slice(bottom, top, name="gone") == []
+            others = User.objects.filter(is_active=True).exclude(username="gone").order_by("pk")
+            expected = list(others[bottom:top])
+            assert NOT_NAMED.slice(bottom, top, name="gone") == expected
+    # One statement for every page, as the server prepares it once.
+    compiled = {sql for sql in sent if sql.endswith("LIMIT %s OFFSET %s")}
+    assert len(compiled) == 2  # BY_NAME's, NOT_NAMED's
+
+
+def test_a_slice_of_a_sliced_queryset_or_backwards_is_refused() -> None:
+    sliced = CompiledQuery(
+        lambda name: User.objects.filter(username=name).order_by("pk")[:3],
+        samples=({"name": "a"}, {"name": "b"}),
+    )
+    with pytest.raises(ImproperlyConfigured):
+        sliced.slice(0, 1, name="a")
+    with pytest.raises(ValueError):
+        BY_NAME.slice(3, 1, name="a")
+
+
+def test_a_row_count_is_one_row_and_can_be_compiled() -> None:
+    users = [UserFactory(is_active=n != 0) for n in range(4)]
+    counts = CompiledQuery(
+        lambda pk: (
+            User.objects.filter(pk__gte=pk, is_active=True)
+            .order_by()
+            .annotate(n=RowCount())
+            .values_list("n", flat=True)
+        ),
+        samples=({"pk": 1}, {"pk": 2}),
+    )
+    assert counts(pk=users[0].pk) == [3]
+    assert counts(pk=users[-1].pk + 1) == [0]
