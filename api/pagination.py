@@ -92,8 +92,8 @@ class _CountedRowsPaginator(Paginator):
 
 class CountedRowsPagination(Pagination):
     """The API's pagination for a list read as `CountedRowsSource` rows of a bounded set (a
-    plan's tasks, the reports of a task, plan, agency or period): one query a page (see
-    `_CountedRowsPaginator`). A queryset is paged as DRF pages it: a COUNT, then the page.
-    (For every report there is, counting alone is cheaper than counting beside each row.)"""
+    plan's tasks): one query a page (see `_CountedRowsPaginator`). A queryset is paged as DRF
+    pages it: a COUNT, then the page. (Not for the reports: with ORDER BY and LIMIT beside
+    the count, PostgreSQL walks the period index through every report; reports/api.py.)"""
 
     django_paginator_class = _CountedRowsPaginator
