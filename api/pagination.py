@@ -24,14 +24,17 @@ class CountedRowsSource:
     (COUNT(*) OVER ()): `read(bottom, top)` gives such a slice. For a list whose query is
     compiled once (ops/compiled.py), where a queryset would be built again for every page.
     Django's paginator counts it (`count()`, for `?page=last` and the pages it refuses) with
-    the first row's total."""
+    `count`: a plain count, which spares the database the window's pass over every row before
+    the page's own."""
 
-    def __init__(self, read: Callable[[int, int], list[tuple[Any, ...]]]) -> None:
+    def __init__(
+        self, read: Callable[[int, int], list[tuple[Any, ...]]], *, count: Callable[[], int]
+    ) -> None:
         self.counted_slice = read
+        self._count = count
 
     def count(self) -> int:
-        first = self.counted_slice(0, 1)
-        return first[0][-1] if first else 0
+        return self._count()
 
     def __getitem__(self, key: slice) -> list[tuple[Any, ...]]:
         # Django's paginator slices the list itself when it counted first (a refused number,

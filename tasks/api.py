@@ -26,7 +26,7 @@ from api.etag import required_version, with_etag
 from api.pagination import TOTAL, CountedRowsPagination, CountedRowsSource
 from api.renderers import plain_json
 from api.values import datetime_writer
-from ops.compiled import AnyOf, CompiledQuery, CompiledShapes
+from ops.compiled import AnyOf, CompiledQuery, CompiledShapes, RowCount
 from ops.page_cache import cached_api_list
 from plans.selectors import get_plan_for_user
 from tasks import services
@@ -189,27 +189,42 @@ _LIST_FILTERS = ("plan", "agency", "status", "role")
 _ListShape = tuple[bool, tuple[str, ...], bool | None]
 
 
-def _task_list_build(shape: _ListShape, **values: Any) -> QuerySet[Any]:
+def _task_list_filtered(shape: _ListShape, values: dict[str, Any]) -> QuerySet[Task]:
     everything, given, overdue = shape
     tasks = Task.objects.visible_to_agencies(values.get("mine", []), everything=everything)
     data = {name: str(values[name]) for name in given}
     if overdue is not None:
         data["overdue"] = "yes" if overdue else "no"
-    filtered = TaskFilterSet(data=data, queryset=tasks, today=values.get("today")).qs
-    rows = filtered.order_by("plan_id", "number").values_list(*LIST_COLUMNS)
-    return rows.annotate(**{TOTAL: Window(Count("pk"))})
+    return TaskFilterSet(data=data, queryset=tasks, today=values.get("today")).qs
 
 
+_LIST_SAMPLES = {
+    "plan": (1, 2),
+    "agency": (3, 4),
+    "status": (Status.BEHIND.value, Status.AT_RISK.value),
+    "role": (ResponsibilityRole.LEAD.value, ResponsibilityRole.CO.value),
+    "mine": ([5], [6]),
+    "today": (dt.date(2000, 1, 1), dt.date(2000, 1, 2)),
+}
+# A page's rows with the count of them all beside each.
 _TASK_LISTS = CompiledShapes[tuple[Any, ...]](
-    _task_list_build,
-    samples={
-        "plan": (1, 2),
-        "agency": (3, 4),
-        "status": (Status.BEHIND.value, Status.AT_RISK.value),
-        "role": (ResponsibilityRole.LEAD.value, ResponsibilityRole.CO.value),
-        "mine": ([5], [6]),
-        "today": (dt.date(2000, 1, 1), dt.date(2000, 1, 2)),
-    },
+    lambda shape, **values: (
+        _task_list_filtered(shape, values)
+        .order_by("plan_id", "number")
+        .values_list(*LIST_COLUMNS)
+        .annotate(**{TOTAL: Window(Count("pk"))})
+    ),
+    samples=_LIST_SAMPLES,
+)
+# The count alone, for `?page=last`.
+_TASK_COUNTS = CompiledShapes[int](
+    lambda shape, **values: (
+        _task_list_filtered(shape, values)
+        .order_by()
+        .annotate(n=RowCount())
+        .values_list("n", flat=True)
+    ),
+    samples=_LIST_SAMPLES,
 )
 
 
@@ -231,7 +246,10 @@ def _task_list_rows(request: Request) -> CountedRowsSource | QuerySet[Any]:
     if overdue is not None:
         values["today"] = timezone.localdate()
     shape = (everything, given, overdue)
-    return CountedRowsSource(lambda bottom, top: _TASK_LISTS.slice(shape, bottom, top, **values))
+    return CountedRowsSource(
+        lambda bottom, top: _TASK_LISTS.slice(shape, bottom, top, **values),
+        count=lambda: _TASK_COUNTS.query(shape, values)(**values)[0],
+    )
 
 
 class StatusChangeSerializer(serializers.Serializer):

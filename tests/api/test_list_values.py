@@ -35,7 +35,10 @@ def test_the_datetime_writer_writes_as_the_field(zone) -> None:
 
 def _source(pk_above: int = 0) -> CountedRowsSource:
     """The tasks as rows with their count, read through a compiled query (as the lists do)."""
-    return CountedRowsSource(lambda bottom, top: _COUNTED.slice(bottom, top, pk=pk_above))
+    return CountedRowsSource(
+        lambda bottom, top: _COUNTED.slice(bottom, top, pk=pk_above),
+        count=lambda: Task.objects.filter(pk__gt=pk_above).count(),
+    )
 
 
 _COUNTED = CompiledQuery(
