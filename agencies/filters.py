@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django_filters import fields
 from django_filters import rest_framework as filters
+from django_filters.utils import translate_validation
 
 from agencies.models import Agency
 from security.inputs import BIGINT_MAX
@@ -52,6 +53,16 @@ class KnownChoiceFilter(filters.ChoiceFilter):
     """`?status=behind`: one of the choices; any other value is ignored."""
 
     field_class = _KnownChoiceField
+
+
+def filter_values(filterset: type[filters.FilterSet], params: Any) -> dict[str, Any]:
+    """A query's values as `filterset`'s form cleans them, for a list that reads its rows
+    itself (a compiled query) rather than through `filterset.qs`; a value refused is a 400,
+    as DRF's filter backend answers it."""
+    found = filterset(data=params, queryset=filterset._meta.model.objects.none())
+    if not found.is_valid():
+        raise translate_validation(found.errors)
+    return found.form.cleaned_data
 
 
 class AgencyFilterSet(filters.FilterSet):

@@ -123,9 +123,6 @@ class CompiledQuery(Generic[T]):
         return self._run(values, (bottom, top))
 
     def _bound(self, alias: str, values: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:
-        first = self._samples[0]
-        if set(values) != set(first):
-            raise TypeError(f"Expected the values {sorted(first)}, got {sorted(values)}.")
         compiled = self._compiled_for(alias)
         params = tuple(
             values[slot.name] if isinstance(slot, _Argument) else slot for slot in compiled.slots
@@ -133,13 +130,14 @@ class CompiledQuery(Generic[T]):
         return compiled.sql, params
 
     def _run(self, values: dict[str, Any], window: tuple[int, int] | None) -> list[T]:
+        first = self._samples[0]
+        if set(values) != set(first):
+            raise TypeError(f"Expected the values {sorted(first)}, got {sorted(values)}.")
         alias = self._alias()
         if connections[alias].vendor != "postgresql":
             # Elsewhere (the embedded demo's SQLite) parameters are adapted before they reach
             # the compiler's output (datetimes as text), so slots cannot be matched to samples:
             # the queryset is built and run as Django always does.
-            if set(values) != set(self._samples[0]):
-                raise TypeError(f"Expected the values {sorted(self._samples[0])}.")
             built = self._build(**values)
             return list(built if window is None else built[window[0] : window[1]])
         sql, params = self._bound(alias, values)

@@ -11,7 +11,6 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -21,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from agencies import rules
-from agencies.filters import IdFilter
+from agencies.filters import filter_values
 from agencies.models import Agency
 from api.etag import required_version, with_etag
 from api.pagination import CountThenPage
@@ -91,9 +90,6 @@ class ReportSerializer(serializers.ModelSerializer):
 
 # `ReportFilterSet`'s filters, each served by an index of the reports (or of their tasks).
 NARROWING_FILTERS = ("task", "plan", "agency", "period")
-# Reads a filter's value as the filter does: one it ignores (`?plan=0`, `?plan=abc`) narrows
-# nothing.
-_ID = IdFilter.field_class()
 # The list's datetimes, written as the serializer writes them (ISO 8601 in the current zone).
 LIST_DATETIMES = ("submitted_at", "reviewed_at", "updated_at")
 
@@ -162,10 +158,7 @@ _NARROWED_IDS = CompiledShapes[int](
 def _narrowed_report_ids(request: Request) -> CountThenPage | None:
     """The ids the request lists, when a filter narrows the reports; else None (the visible
     reports themselves are listed: `get_queryset`'s union)."""
-    filterset = ReportFilterSet(data=request.query_params, queryset=ProgressReport.objects.none())
-    if not filterset.is_valid():
-        raise translate_validation(filterset.errors)
-    cleaned = filterset.form.cleaned_data
+    cleaned = filter_values(ReportFilterSet, request.query_params)
     given = tuple(name for name in NARROWING_FILTERS if cleaned.get(name) is not None)
     mine, everything = rules.visibility(request.user)
     if not given or not (mine or everything):
@@ -201,14 +194,12 @@ class ReportViewSet(
         The page is found by id first, then read: sorting the ids alone spares the database
         copying (and unpacking the long texts of) every matching report into the sort when
         the page is a sliver of them (a plan's 3,500 reports for a page of 50)."""
-        narrowed = _narrowed_report_ids(request)
+        narrowed = _narrowed_report_ids(request)  # compiled: the count, then the page
         if narrowed is None:
-            page = self.paginate_queryset(
-                self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
-            )
-            ids = list(page or ())
-        else:  # compiled: the count, then the page
-            ids = list(self.paginate_queryset(narrowed) or ())
+            listed: Any = self.get_queryset().values_list("pk", flat=True)
+        else:
+            listed = narrowed
+        ids = list(self.paginate_queryset(listed) or ())
         found = _PAGE_ROWS(ids=ids) if ids else []
         by_pk = {row["id"]: row for row in found}
         rows = [by_pk[pk] for pk in ids if pk in by_pk]
@@ -221,12 +212,9 @@ class ReportViewSet(
         return plain_json(self.get_paginated_response(rows))
 
     def get_queryset(self) -> QuerySet[ProgressReport]:
-        # Narrowed by a filter (an index finds the task's, plan's, agency's or period's
-        # reports), the rule is checked on those; otherwise the visible reports are the list
-        # and come from their indexes (`visible_to`'s two shapes).
-        params = self.request.query_params
-        narrowed = any(_ID.to_python(params.get(name)) is not None for name in NARROWING_FILTERS)
-        return ProgressReport.objects.visible_to(self.request.user, listing=not narrowed).order_by(
+        # The list when no filter narrows it (`_narrowed_report_ids` reads the narrowed
+        # ones): the visible reports themselves, from their indexes (`visible_to`'s union).
+        return ProgressReport.objects.visible_to(self.request.user, listing=True).order_by(
             "period_id", "task_id", "agency_id"
         )
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.constants import EMPTY_VALUES
 from django_filters.rest_framework import DjangoFilterBackend
-from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
@@ -22,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from agencies import rules
+from agencies.filters import filter_values
 from api.etag import required_version, with_etag
 from api.pagination import TOTAL, CountedRowsPagination, CountedRowsSource
 from api.renderers import plain_json
@@ -231,10 +231,7 @@ _TASK_COUNTS = CompiledShapes[int](
 def _task_list_rows(request: Request) -> CountedRowsSource | QuerySet[Any]:
     """The tasks the caller may see, filtered by the request's query, as counted rows of
     `LIST_COLUMNS` for the paginator: the same rows and order as the FilterSet's queryset."""
-    filterset = TaskFilterSet(data=request.query_params, queryset=Task.objects.none())
-    if not filterset.is_valid():
-        raise translate_validation(filterset.errors)
-    cleaned = filterset.form.cleaned_data
+    cleaned = filter_values(TaskFilterSet, request.query_params)
     mine, everything = rules.visibility(request.user)
     if not (mine or everything):
         return Task.objects.none().values_list(*LIST_COLUMNS)
