@@ -194,8 +194,12 @@ def headers_for(page: dict[str, Any], sessions: dict[int, str]) -> dict[str, str
     return {"Cookie": f"sessionid={sessions[page['user'].pk]}"}
 
 
-def query_profile(page: dict[str, Any]) -> tuple[int, float]:
-    """Queries of one request in this process, and the time to run that same SQL directly."""
+def query_profile(page: dict[str, Any]) -> tuple[int, float, float]:
+    """Queries of one request in this process; the time to run that same SQL directly, as the
+    workers run it (each statement with its parameters: bound on the server, prepared, and
+    planned again on every run where PostgreSQL keeps a custom plan for it); and the time of
+    the older replay with the values written into the SQL text (a statement with no
+    parameters has one plan, kept: it leaves out the planning the workers pay)."""
     client = Client()
     kwargs = {}
     if "token" in page:
@@ -203,28 +207,42 @@ def query_profile(page: dict[str, Any]) -> tuple[int, float]:
     else:
         client.force_login(page["user"])
     client.get(page["path"], **kwargs)  # warm caches the way a running server has them
-    with CaptureQueriesContext(connection) as captured:
+    bound: list[tuple[str, Any]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        bound.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(record):
         response = client.get(page["path"], **kwargs)
     if response.status_code != 200:
         raise RuntimeError(f"{page['path']} answered {response.status_code}")
-    statements = [q["sql"] for q in captured.captured_queries]
+    literal = []
+    for q in captured.captured_queries:
+        sql = q["sql"]
+        if sql.startswith("DECLARE"):  # a server-side cursor: time its query
+            sql = sql.split(" FOR ", 1)[1]
+        literal.append((sql, None))
+    return len(captured.captured_queries), _replay(bound), _replay(literal)
+
+
+def _replay(statements: list[tuple[str, Any]]) -> float:
+    """Median seconds to run `statements` in order, fetching every row. The first five
+    replays are not timed: psycopg prepares a statement on its fifth run
+    (config/settings/base.py), as the server's workers have long done with theirs."""
     samples = []
-    # The first five replays are not timed: psycopg prepares a statement on its fifth run
-    # (config/settings/base.py), as the server's workers have long done with theirs.
     for i in range(15):
         started = time.perf_counter()
         with connection.cursor() as cursor:
-            for sql in statements:
+            for sql, params in statements:
                 if sql.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "FETCH", "CLOSE")):
                     continue
-                if sql.startswith("DECLARE"):  # a server-side cursor: time its query
-                    sql = sql.split(" FOR ", 1)[1]
-                cursor.execute(sql)
+                cursor.execute(sql, params)
                 if cursor.description:
                     cursor.fetchall()
         if i >= 5:
             samples.append(time.perf_counter() - started)
-    return len(statements), statistics.median(samples)
+    return statistics.median(samples)
 
 
 # --- the server --------------------------------------------------------------------------------
@@ -717,8 +735,8 @@ def server_run(
     return rows
 
 
-SPREAD_KEYS = ("p50_ms", "p95_ms", "ratio_to_floor", "floor_ms", "requests_per_s", "errors",
-               "write_share_pct", "write_p95_ms")  # fmt: skip
+SPREAD_KEYS = ("p50_ms", "p95_ms", "ratio_to_floor", "floor_ms", "ratio_to_literal_floor",
+               "requests_per_s", "errors", "write_share_pct", "write_p95_ms")  # fmt: skip
 
 
 def spread(runs: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -743,7 +761,7 @@ def cache_off_table(
     port: int,
     measured: list[dict[str, Any]],
     sessions: dict[int, str],
-    profiles: dict[str, tuple[int, float]],
+    profiles: dict[str, tuple[int, float, float]],
 ) -> list[dict[str, Any]]:
     """Each page and API list built on every request: p50/p95, its floor (its own SQL
     replayed, plus the empty view's p50) and the ratios of its p95 to both."""
@@ -753,12 +771,18 @@ def cache_off_table(
     rows = [{"table": "cache_off", "name": "empty view (/healthz)", **empty}]
     for page in measured:
         timing = measure_page(port, page, headers_for(page, sessions))
-        queries, sql_seconds = profiles[page["name"]]
+        queries, sql_seconds, literal_seconds = profiles[page["name"]]
         floor = sql_seconds * 1000 + empty["p50_ms"]
+        literal_floor = literal_seconds * 1000 + empty["p50_ms"]
         rows.append({"table": "cache_off", "name": page["name"], **timing, "queries": queries,
                      "sql_ms": round(sql_seconds * 1000, 1), "floor_ms": round(floor, 1),
                      "ratio_to_floor": round(timing["p95_ms"] / floor, 2),
-                     "ratio_to_empty": round(timing["p95_ms"] / empty["p95_ms"], 1)})  # fmt: skip
+                     "ratio_to_empty": round(timing["p95_ms"] / empty["p95_ms"], 1),
+                     # The replay before the tenth round (values in the SQL text, no planning):
+                     # kept beside the floor, so both can be read.
+                     "sql_literal_ms": round(literal_seconds * 1000, 1),
+                     "ratio_to_literal_floor": round(timing["p95_ms"] / literal_floor, 2),
+                     })  # fmt: skip
     return rows
 
 
