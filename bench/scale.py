@@ -227,11 +227,13 @@ def query_profile(page: dict[str, Any]) -> tuple[int, float, float]:
 
 
 def _replay(statements: list[tuple[str, Any]]) -> float:
-    """Median seconds to run `statements` in order, fetching every row. The first five
+    """Median seconds to run `statements` in order, fetching every row. The first ten
     replays are not timed: psycopg prepares a statement on its fifth run
-    (config/settings/base.py), as the server's workers have long done with theirs."""
+    (config/settings/base.py), and PostgreSQL plans a prepared statement with its values five
+    times before it chooses between its generic plan and planning again each time, as it
+    has long done for a running worker."""
     samples = []
-    for i in range(15):
+    for i in range(20):
         started = time.perf_counter()
         with connection.cursor() as cursor:
             for sql, params in statements:
@@ -240,7 +242,7 @@ def _replay(statements: list[tuple[str, Any]]) -> float:
                 cursor.execute(sql, params)
                 if cursor.description:
                     cursor.fetchall()
-        if i >= 5:
+        if i >= 10:
             samples.append(time.perf_counter() - started)
     return statistics.median(samples)
 

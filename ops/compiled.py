@@ -24,19 +24,31 @@ go into the SQL as they are passed: the build must use them unchanged.
 
 What a call returns is already evaluated (a list): a queryset carrying compiled SQL could
 otherwise be filtered further and silently run the SQL without the new filter.
+
+`generic_plan=True` runs the statement with PostgreSQL's generic plan. A prepared statement
+(config/settings/base.py) is planned again with each run's values wherever PostgreSQL costs
+its generic plan higher than the plans it made for the values; for a statement whose generic
+plan runs as fast, that planning is paid on every request for nothing (the API task list's
+page: ~1 ms of planning for a 0.3 ms query; docs/performance.md, "Tenth round"). PostgreSQL
+has no way to pin one statement to its generic plan, so the call sets `plan_cache_mode` for
+its own statement and resets it after, two short round trips. Only for statements measured
+both ways: for others the plans made for the values are the fast ones (我的任务's tasks run
+three times slower on their generic plan).
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import threading
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections, router
+from django.db import DatabaseError, connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BigIntegerField, BooleanField, F, Func, Model, QuerySet, Value
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -78,6 +90,29 @@ class RowCount(Func):
     contains_aggregate = False  # see above: counted by the database, unknown to Django
 
 
+@contextlib.contextmanager
+def _generic_plan(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    """The statements run inside use PostgreSQL's generic plan; the connection's own setting
+    is back once they have run."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+    try:
+        yield
+    except BaseException:
+        # Put the setting back if the connection can still take it. A transaction PostgreSQL
+        # has aborted takes nothing more, and its rollback undoes the SET with the rest; a
+        # connection that is gone is closed by Django. The statement's own error is raised.
+        with contextlib.suppress(DatabaseError):
+            _plan_cache_mode_reset(connection)
+        raise
+    _plan_cache_mode_reset(connection)
+
+
+def _plan_cache_mode_reset(connection: BaseDatabaseWrapper) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("RESET plan_cache_mode")
+
+
 class _Compiled:
     def __init__(
         self, queryset: QuerySet[Any], compiler: SQLCompiler, sql: str, slots: list[Any]
@@ -100,12 +135,14 @@ class CompiledQuery(Generic[T]):
         build: Callable[..., QuerySet[Any]],
         *,
         samples: tuple[Mapping[str, Any], Mapping[str, Any]],
+        generic_plan: bool = False,
     ) -> None:
         first, second = samples
         if set(first) != set(second) or any(first[n] == second[n] for n in first):
             raise ImproperlyConfigured("Two samples with the same names and different values.")
         self._build = build
         self._samples = samples
+        self._generic_plan = generic_plan
         self._compiled: dict[str, _Compiled] = {}
         self._lock = threading.Lock()
         self._model: type[Model] | None = None
@@ -156,7 +193,10 @@ class CompiledQuery(Generic[T]):
         compiler.as_sql = lambda *args, **kwargs: (sql, params)  # type: ignore[method-assign]
         queryset = compiled.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]
-        return list(queryset)
+        if not self._generic_plan:
+            return list(queryset)
+        with _generic_plan(connections[alias]):
+            return list(queryset)
 
     def first(self, **values: Any) -> T | None:
         """The first row of the call, or None (the queryset should read at most one)."""
@@ -206,16 +246,19 @@ class CompiledShapes(Generic[T]):
     """Queries of one list that differ in shape, not only in values (which filters a request
     gives): a `CompiledQuery` per shape, made at its first use. `build(shape, **values)`
     builds a shape's queryset; `samples` gives two values for every name any shape may take,
-    none equal to another name's (each parameter is known by its value)."""
+    none equal to another name's (each parameter is known by its value); `generic_plan(shape)`
+    says whether a shape's query runs on its generic plan."""
 
     def __init__(
         self,
         build: Callable[..., QuerySet[Any]],
         *,
         samples: Mapping[str, tuple[Any, Any]],
+        generic_plan: Callable[[Any], bool] | None = None,
     ) -> None:
         self._build = build
         self._samples = samples
+        self._generic_plan = generic_plan
         self._queries: dict[tuple[Hashable, tuple[str, ...]], CompiledQuery[T]] = {}
 
     def __len__(self) -> int:
@@ -228,7 +271,11 @@ class CompiledShapes(Generic[T]):
         if query is None:
             first = {n: self._samples[n][0] for n in key[1]}
             second = {n: self._samples[n][1] for n in key[1]}
-            made = CompiledQuery[T](functools.partial(self._build, shape), samples=(first, second))
+            made = CompiledQuery[T](
+                functools.partial(self._build, shape),
+                samples=(first, second),
+                generic_plan=self._generic_plan is not None and self._generic_plan(shape),
+            )
             # Two threads may make the same shape at once: one is kept, both are right.
             query = self._queries.setdefault(key, made)
         return query

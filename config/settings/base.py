@@ -126,9 +126,10 @@ DATABASE_CLIENT_CHECK_SECONDS = env.int("DATABASE_CLIENT_CHECK_SECONDS", default
 # parsed again, and not planned again once PostgreSQL keeps its generic plan (planning the
 # task page's larger queries takes 1–1.5 ms, as long as running them). PostgreSQL still plans
 # again, with each run's values, a statement whose generic plan it costs higher: 我的任务's
-# tasks are one, and faster for it (docs/performance.md, "Tenth round"). Turn it off behind a
-# connection pooler in transaction mode that cannot keep a connection's prepared statements
-# (PgBouncer before 1.21).
+# tasks are one, and faster for it; where that planning buys nothing, a compiled query can
+# ask for the generic plan (ops/compiled.py; docs/performance.md, "Tenth round"). Turn it off
+# behind a connection pooler in transaction mode that cannot keep a connection's prepared
+# statements (PgBouncer before 1.21).
 DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 
 

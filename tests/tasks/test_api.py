@@ -109,8 +109,9 @@ def test_the_task_list_reads_as_drf_s_fields_in_a_fixed_number_of_queries(
         return api(type(coordinator).objects.get(pk=coordinator.pk))
 
     client = fresh()
-    # memberships, tasks with their count, responsibilities with their agencies
-    with django_assert_num_queries(3) as captured:
+    # memberships, tasks with their count (on its generic plan: plan_cache_mode set before
+    # and reset after, ops/compiled.py), responsibilities with their agencies
+    with django_assert_num_queries(5) as captured:
         body = client.get("/api/v1/tasks/").json()
     for task in Task.objects.filter(pk__in=[t["id"] for t in body["results"]]):
         generic = serializers.Serializer.to_representation(TaskSerializer(), task)
