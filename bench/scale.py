@@ -228,7 +228,7 @@ def query_profile(page: dict[str, Any]) -> tuple[int, float, float]:
 
 def _replay(statements: list[tuple[str, Any]]) -> float:
     """Median seconds to run `statements` in order, fetching every row. The first ten
-    replays are not timed: psycopg prepares a statement on its fifth run
+    replays are not timed: psycopg prepares a statement after five runs
     (config/settings/base.py), and PostgreSQL plans a prepared statement with its values five
     times before it chooses between its generic plan and planning again each time, as it
     has long done for a running worker."""
