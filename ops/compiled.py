@@ -31,7 +31,8 @@ its generic plan higher than the plans it made for the values; for a statement w
 plan runs as fast, that planning is paid on every request for nothing (the API task list's
 page: ~1 ms of planning for a 0.3 ms query; docs/performance.md, "Tenth round"). PostgreSQL
 has no way to pin one statement to its generic plan, so the call sets `plan_cache_mode` for
-its own statement and resets it after, two short round trips. Only for statements measured
+its own statement and resets it after, two short round trips (on a connection that prepares
+statements: without, there is no plan to keep). Only for statements measured
 both ways: for others the plans made for the values are the fast ones (我的任务's tasks run
 three times slower on their generic plan).
 """
@@ -88,6 +89,13 @@ class RowCount(Func):
     template = "COUNT(*)"
     output_field = BigIntegerField()
     contains_aggregate = False  # see above: counted by the database, unknown to Django
+
+
+def _prepares(connection: BaseDatabaseWrapper) -> bool:
+    """Whether the connection prepares statements (config/settings/base.py). Without, each
+    statement is planned for its run whatever `plan_cache_mode` says, and a session's SET
+    would reach other clients through a pooler in transaction mode (why it is off there)."""
+    return connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is not None
 
 
 @contextlib.contextmanager
@@ -193,9 +201,10 @@ class CompiledQuery(Generic[T]):
         compiler.as_sql = lambda *args, **kwargs: (sql, params)  # type: ignore[method-assign]
         queryset = compiled.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]
-        if not self._generic_plan:
+        connection = connections[alias]
+        if not (self._generic_plan and _prepares(connection)):
             return list(queryset)
-        with _generic_plan(connections[alias]):
+        with _generic_plan(connection):
             return list(queryset)
 
     def first(self, **values: Any) -> T | None:

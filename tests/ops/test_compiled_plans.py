@@ -119,3 +119,22 @@ def test_outside_a_transaction_a_failed_call_raises_its_error_and_resets() -> No
     with pytest.raises(DataError):
         BAD_CAST(number="not a number")
     assert _plan_cache_mode() == "auto"
+
+
+def test_a_connection_that_prepares_nothing_is_left_as_it_is(monkeypatch) -> None:
+    # Behind a pooler in transaction mode prepared statements are off
+    # (DATABASE_PREPARED_STATEMENTS): a session's SET could reach another client there.
+    options = {**connection.settings_dict["OPTIONS"]}
+    options.pop("prepare_threshold", None)
+    monkeypatch.setitem(connection.settings_dict, "OPTIONS", options)
+    ann = UserFactory(username="ann")
+    sent: list[str] = []
+
+    def keep(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        assert _named("-first_name", generic_plan=True)(name="ann") == [ann]
+    assert len(sent) == 1
+    assert "plan_cache_mode" not in sent[0]
