@@ -34,7 +34,7 @@ has no way to pin one statement to its generic plan, so the call sets `plan_cach
 its own statement and resets it after, two short round trips (on a connection that prepares
 statements: without, there is no plan to keep). Only for statements measured
 both ways: for others the plans made for the values are the fast ones (我的任务's tasks run
-three times slower on their generic plan).
+several times slower on their generic plan).
 """
 
 from __future__ import annotations
