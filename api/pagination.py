@@ -19,29 +19,6 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
-class CountedRowsSource:
-    """Rows read a page at a time, each with the count of every row as its last value
-    (COUNT(*) OVER ()): `read(bottom, top)` gives such a slice. For a list whose query is
-    compiled once (ops/compiled.py), where a queryset would be built again for every page.
-    Django's paginator counts it (`count()`, for `?page=last` and the pages it refuses) with
-    `count`: a plain count, which spares the database the window's pass over every row before
-    the page's own."""
-
-    def __init__(
-        self, read: Callable[[int, int], list[tuple[Any, ...]]], *, count: Callable[[], int]
-    ) -> None:
-        self.counted_slice = read
-        self._count = count
-
-    def count(self) -> int:
-        return self._count()
-
-    def __getitem__(self, key: slice) -> list[tuple[Any, ...]]:
-        # Django's paginator slices the list itself when it counted first (a refused number,
-        # `?page=last`): the rows without their count.
-        return [row[:-1] for row in self.counted_slice(key.start or 0, key.stop)]
-
-
 class CountThenPage:
     """A list Django's paginator reads as it reads a queryset, its count and then a page, each
     by a function (compiled queries, ops/compiled.py)."""
@@ -54,6 +31,24 @@ class CountThenPage:
 
     def __getitem__(self, key: slice) -> list[Any]:
         return self._page(key.start or 0, key.stop)
+
+
+class CountedRowsSource(CountThenPage):
+    """Rows read a page at a time, each with the count of every row as its last value
+    (COUNT(*) OVER ()): `read(bottom, top)` gives such a slice. For a list whose query is
+    compiled once (ops/compiled.py), where a queryset would be built again for every page.
+    `_CountedRowsPaginator` reads a page and its count in that one query; where Django's
+    paginator counts first (`?page=last`, the pages it refuses) it uses `count`, a plain
+    count that spares the database the window's pass over every row before the page's own,
+    and then slices the rows without their count."""
+
+    def __init__(
+        self, read: Callable[[int, int], list[tuple[Any, ...]]], *, count: Callable[[], int]
+    ) -> None:
+        super().__init__(
+            count=count, page=lambda bottom, top: [row[:-1] for row in read(bottom, top)]
+        )
+        self.counted_slice = read
 
 
 class _CountedRowsPaginator(Paginator):

@@ -179,7 +179,8 @@ class CompiledQuery(Generic[T]):
         if set(values) != set(first):
             raise TypeError(f"Expected the values {sorted(first)}, got {sorted(values)}.")
         alias = self._alias()
-        if connections[alias].vendor != "postgresql":
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
             # Elsewhere (the embedded demo's SQLite) parameters are adapted before they reach
             # the compiler's output (datetimes as text), so slots cannot be matched to samples:
             # the queryset is built and run as Django always does.
@@ -197,11 +198,10 @@ class CompiledQuery(Generic[T]):
         # reads back), bound to this thread's connection and answering with this call's
         # parameters instead of compiling again.
         compiler = copy.copy(compiled.compiler)
-        compiler.connection = connections[compiler.using]
+        compiler.connection = connection  # compiled for this alias
         compiler.as_sql = lambda *args, **kwargs: (sql, params)  # type: ignore[method-assign]
         queryset = compiled.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]
-        connection = connections[alias]
         if not (self._generic_plan and _prepares(connection)):
             return list(queryset)
         with _generic_plan(connection):
