@@ -34,6 +34,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 from markupsafe import Markup
 
+from ops.rows import path_to
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 _GLOBALS: dict[str, Any] = {}
@@ -60,8 +62,10 @@ def render(template_name: str, context: dict[str, Any]) -> Markup:
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
-    """As `{% url name arg … %}`."""
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    """As `{% url name arg … %}`; by ids, reversed once per process (`path_to`)."""
+    if kwargs:
+        return reverse(name, args=args or None, kwargs=kwargs)
+    return path_to(name, *args)
 
 
 # The formats the fragments print most, without DateFormat's per-call set-up (a timeline of

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.template import Context, Template
+from django.urls import reverse, set_script_prefix
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
@@ -89,3 +90,32 @@ def test_dates_and_numbers_print_as_django_prints_them():
     other = Template('{{ t|date:"D, j M" }}').render(Context(ctx))
     assert env.from_string('{{ t|date("D, j M") }}').render(ctx) == other
     assert env.from_string('[{{ none|date("Y-m-d") }}]').render(none=None) == "[]"
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("tasks:task_detail", (7,)),
+        ("reports:report_edit", (1, 22, 333)),
+        ("dashboards:overview", ()),
+        ("supervision:notice_issue", ("task", 5)),  # not all ids: reversed as before
+    ],
+)
+def test_url_is_the_reversed_path(name: str, args: tuple[object, ...]) -> None:
+    rendered = (
+        jinja.environment()
+        .from_string("{{ url(name, *args) }}")
+        .render({"name": name, "args": args})
+    )
+    assert rendered == reverse(name, args=args or None)
+
+
+def test_url_follows_the_script_prefix_it_is_served_under() -> None:
+    template = jinja.environment().from_string("{{ url('tasks:task_detail', 7) }}")
+    assert template.render({}) == "/tasks/7/"
+    set_script_prefix("/tracker/")
+    try:
+        assert template.render({}) == "/tracker/tasks/7/"
+    finally:
+        set_script_prefix("/")
+    assert template.render({}) == "/tasks/7/"
