@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
 from agencies import rules
@@ -43,7 +42,7 @@ from dashboards.selectors import (
 )
 from ops.db_router import reads_from_replica
 from ops.page_cache import ROLLUP_VERSION_KEY, cached_page, kept_value
-from ops.rows import choice_labels, day_text, pk_path
+from ops.rows import choice_labels, cut_text, day_text, pk_path
 from ops.tables import Table, table_response
 from plans.selectors import get_plan_for_user
 from tasks.lights import light_badges, light_for
@@ -164,7 +163,7 @@ def _case_rows(found: list[tuple[Any, ...]]) -> SafeString:
     report_url = pk_path("reports:report_detail")
     cards = []
     for pk, label, title, agency, period, achievements in found:
-        cut = f"<p>{escape(Truncator(achievements).chars(200))}</p>" if achievements else ""
+        cut = f"<p>{escape(cut_text(achievements, 200))}</p>" if achievements else ""
         cards.append(
             f'<div class="card"><p><a href="{escape(report_url(pk))}">'
             f"{escape(f'{label}{title}')}</a> "

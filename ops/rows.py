@@ -7,11 +7,13 @@ filter per row were a fifth of a busy page's time."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.text import Truncator
 
 # Ids no row has: the path reversed around them is cut there, and each row's ids put in.
 _MARKS = ("2147483647", "2147483646", "2147483645", "2147483644")
@@ -53,3 +55,12 @@ def choice_labels(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
 def day_text(value: dt.date | None) -> str:
     """As `{{ value|date:"Y-m-d"|default:"—" }}` prints a date."""
     return value.isoformat() if value is not None else "—"
+
+
+def cut_text(text: str, length: int) -> str:
+    """As `|truncatechars:length`, without walking a text already short enough character by
+    character (Truncator does, to skip combining marks: 5% of the plan dashboard)."""
+    normalized = unicodedata.normalize("NFC", text)  # as Truncator, which returns it so
+    if len(normalized) <= length:
+        return normalized
+    return Truncator(text).chars(length)

@@ -14,6 +14,7 @@ from agencies import rules
 from agencies.models import Agency
 from agencies.rules import User
 from ops.compiled import AnyOf, CompiledQuery
+from ops.rows import choice_labels
 from plans.models import Plan
 from reports.models import HANDED_IN, Attachment, ProgressReport, ReportingPeriod, ReportState
 from tasks.models import Responsibility, Task
@@ -169,9 +170,9 @@ def task_report_rows(*, user: User, task: Task, all_periods: bool = False) -> Re
     reports = {(r.period_id, r.agency_id): r for r in visible}
     writable = rules.reporting_agency_ids(user)
     reviewer = rules.can_coordinate_plan(user, plan)
-    # Each state's label looked up in one dict for the table (`get_state_display` rebuilds
-    # its choices per call); still lazy, translated in the language the page renders in.
-    labels = dict(ReportState.choices)
+    # Each state's label translated once for the table, into the request's language
+    # (`get_state_display` rebuilds its choices per call; a lazy label translates per row).
+    labels = choice_labels(ReportState.choices)
     rows = []
     for period in periods:
         for agency in agencies:
