@@ -17,18 +17,19 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from agencies import rules
+from api.pagination import CountThenPage
 from dashboards import tables
 from dashboards.duties import (
     DutyRow,
-    agency_responsibilities,
-    duties_visible,
+    duty_page_rows,
     duty_plans,
+    duty_query,
+    duty_rows,
     get_agency_for_user,
 )
 from dashboards.selectors import (
@@ -221,18 +222,6 @@ def _duty_body(rows: list[DutyRow]) -> SafeString:
     )
 
 
-class _CountedPaginator(Paginator):
-    """A paginator told its count: the page read it with the plans of its filter."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self.known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self.known_count
-
-
 @require_GET
 @login_required
 @cached_page
@@ -242,19 +231,18 @@ def agency_duties(request: HttpRequest, pk: int) -> HttpResponse:
     plan_id = _int_param(request, "plan")
     status = request.GET.get("status", "")
     status = status if status in Status.values else ""
-    duties = duties_visible(user=request.user, agency=agency, plan_id=plan_id, status=status)
+    query = duty_query(user=request.user, agency=agency, plan_id=plan_id, status=status)
     today = timezone.localdate()
     if request.GET.get("format") in EXPORT_FORMATS:
-        found = agency_responsibilities(user=request.user, agency=agency, duties=duties)
-        rows = _duty_rows(found, today=today)
+        rows = _duty_rows(duty_rows(query), today=today)
         return _download(request, {"duties": tables.duties_table(rows)}, f"agency-{agency.pk}")
     # A NIPA department shares hundreds of tasks: the page reads one page of them (and the
     # plans for the filter, with their count) from the database; the download has them all.
-    found = agency_responsibilities(
-        user=request.user, agency=agency, duties=duties, with_state=False
+    plans, total = duty_plans(query)
+    duties = CountThenPage(
+        count=lambda: total, page=lambda bottom, top: duty_page_rows(query, bottom, top)
     )
-    plans, total = duty_plans(duties)
-    page = _CountedPaginator(found, DUTIES_PAGE_SIZE, count=total).get_page(request.GET.get("page"))
+    page = Paginator(duties, DUTIES_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = _duty_rows(page.object_list, today=today)
     return render(
         request,
