@@ -98,6 +98,8 @@ def reads_everything(user: User) -> bool:
 
 
 def can_view_plan(user: User, plan: Any) -> bool:
+    if reads_everything(user):  # every plan there is: no query to ask about one in hand
+        return True
     return type(plan).objects.visible_to(user).filter(pk=plan.pk).exists()
 
 

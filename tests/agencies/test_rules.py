@@ -182,6 +182,15 @@ def test_comment_follows_visibility(world):
     assert not rules.can_comment(_fresh(world, "liaison"), world.b1)
 
 
+def test_who_reads_every_plan_is_not_asked_about_one(world, django_assert_num_queries):
+    nipa, liaison = _fresh(world, "nipa_viewer"), _fresh(world, "liaison")
+    rules.memberships_of(nipa), rules.memberships_of(liaison)  # read once per request
+    with django_assert_num_queries(0):
+        assert rules.can_view_task(nipa, world.b1)
+    with django_assert_num_queries(1):
+        assert not rules.can_view_task(liaison, world.b1)
+
+
 def test_anonymous_sees_nothing(world):
     anon = AnonymousUser()
     assert not Plan.objects.visible_to(anon).exists()
