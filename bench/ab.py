@@ -9,6 +9,7 @@ never by two figures taken apart:
     .venv/bin/python bench/ab.py ../old .                     # mixed workload, cache on
     .venv/bin/python bench/ab.py ../old . --cache off --pairs 3
     .venv/bin/python bench/ab.py ../old . --page task         # one page, cache off, 1 worker
+    .venv/bin/python bench/ab.py ../old . --page task --cpu   # in one process: clock and CPU
 
 Each line printed is one measurement of one tree. The data, sessions and writes are those
 of bench/scale.py (the `ipplan_scale` database), served with production settings.
@@ -111,7 +112,21 @@ def main() -> None:
     parser.add_argument("--cache", choices=["on", "off"], default="on")
     parser.add_argument("--page", default="", help="a page's name in bench/scale.py (part)")
     parser.add_argument("--views", type=int, default=200)
+    parser.add_argument("--cpu", action="store_true", help="with --page: bench/cpu.py, no server")
     args = parser.parse_args()
+    if args.cpu:
+        if not args.page:
+            parser.error("--cpu measures pages named by --page")
+        for pair in range(1, args.pairs + 1):
+            for tree in (tree.resolve() for tree in args.trees):
+                python = str(tree / ".venv" / "bin" / "python")
+                command = [python, str(Path(__file__).with_name("cpu.py")), str(tree), args.page]
+                lines = subprocess.run(  # noqa: S603
+                    [*command, str(args.views)], capture_output=True, text=True, check=True
+                ).stdout.splitlines()
+                for line in lines:
+                    print(f"pair {pair} {tree}: {line}", flush=True)
+        return
     scale.ensure_data()
     who = scale.actors()
     measured = scale.pages(who)
