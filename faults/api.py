@@ -125,7 +125,9 @@ def _read_events(path: Path) -> dict[str, Any]:
             "tool_errors": ["no event stream"],
             "seed": None,
         }
-    for line in path.read_text(errors="replace").splitlines():
+    # One JSON event a line: split at newlines only, as `str.splitlines` also breaks at
+    # characters a fuzzed value may hold unescaped (\u2028).
+    for line in path.read_text(errors="replace").split("\n"):
         try:
             event = json.loads(line)
         except ValueError:
