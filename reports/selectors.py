@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.functional import Promise
 
 from agencies import rules
 from agencies.models import Agency
@@ -82,9 +81,6 @@ def expected_reports(*, plan: Plan, period: ReportingPeriod) -> list[ExpectedRep
     ]
 
 
-StrOrPromise = str | Promise
-
-
 @dataclass
 class ReportRow:
     """`report` is None when the user may not see it (another agency's draft): the row then
@@ -98,7 +94,7 @@ class ReportRow:
     late: bool  # 逾期报送 (`late_q`)
     can_write: bool
     can_review: bool
-    state_label: StrOrPromise = ""  # the report's state as shown (`get_state_display`)
+    state_label: str = ""  # the report's state as shown, translated (`get_state_display`)
 
 
 # The task page shows the periods that matter now: the latest that have opened and the next
