@@ -421,7 +421,10 @@ class LocalStack:
                 "--access-logfile",
                 str(self.logs / "access.log"),
                 "--access-logformat",
-                '%(s)s %(m)s "%(U)s" %(M)s',
+                # The request line as sent (percent-encoded), not the decoded path: a fuzzed
+                # path decodes to any character, a newline among them, and the log is read a
+                # request a line (`_access_log`).
+                '%(s)s "%(r)s" %(M)s',
             ],
         )
         self.web_arbiter = process.pid
@@ -442,11 +445,11 @@ class LocalStack:
         return [line for line in self._access_log()[since_line:] if line[:1] == "5"]
 
     def _access_log(self) -> list[str]:
-        """gunicorn's access log, a request a line (status first). Split at newlines only:
-        a requested path may hold characters `str.splitlines` also breaks at (\\x1c-\\x1e,
-        \\x85, \\u2028), and schemathesis sends such paths; the piece after one was read as
-        a line of its own, a 5xx when it began with a 5. A last line not yet ended is left
-        for the next read."""
+        """gunicorn's access log, a request a line (status first). Split at newlines only,
+        which the logged request line cannot hold: `str.splitlines` also breaks at other
+        characters (\\x1c-\\x1e, \\x85, \\u2028), and the piece after one was read as a line of
+        its own, a 5xx when it began with a 5. A last line not yet ended is left for the
+        next read."""
         path = self.logs / "access.log"
         if not path.exists():
             return []

@@ -8,12 +8,12 @@ import shutil
 from faults.stack import LocalStack
 
 LOG = (
-    '200 GET "/healthz" 700\n'
-    # A fuzzed path with a record separator (\x1e), which `str.splitlines` breaks at: the
-    # piece after it, `5D/" 1`, was once counted as a server error.
-    '400 GET "/api/v1/responsibilities/Px\x1e5D/" 1\n'
-    '503 GET "/" 10\n'
-    "200 GET"  # still being written
+    '200 "GET /healthz HTTP/1.1" 700\n'
+    # A record separator (\x1e), which `str.splitlines` breaks at: the piece after it,
+    # `5D HTTP/1.1" 1`, was once counted as a server error.
+    '400 "GET /api/v1/responsibilities/Px\x1e5D HTTP/1.1" 1\n'
+    '503 "GET / HTTP/1.1" 10\n'
+    '200 "GET'  # still being written
 )
 
 
@@ -23,7 +23,7 @@ def test_each_request_is_one_line_and_only_5xx_answers_count() -> None:
         (stack.logs / "access.log").write_text(LOG)
 
         assert stack.access_log_lines() == 3
-        assert stack.access_log_5xx() == ['503 GET "/" 10']
+        assert stack.access_log_5xx() == ['503 "GET / HTTP/1.1" 10']
         assert stack.access_log_5xx(since_line=3) == []
     finally:
         shutil.rmtree(stack.tmp)
