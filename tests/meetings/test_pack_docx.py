@@ -9,7 +9,6 @@ import copy
 import datetime as dt
 import io
 import json
-import time
 from typing import Any
 
 import pytest
@@ -225,15 +224,12 @@ def test_a_pack_frozen_before_the_new_keys_still_builds(world, meeting) -> None:
     assert "附件1" in text and "海南省商务厅" in text  # the annex from the flat lists
 
 
-def test_a_30_task_pack_renders_in_well_under_a_second() -> None:
-    """The bench's size: 30 tasks of 8 agencies, a ledger of five years of quarters."""
+def test_a_30_task_pack_holds_every_task() -> None:
+    """The bench's size (its time is bench/packs.py's to measure): 30 tasks of 8 agencies, a
+    ledger of five years of quarters."""
     data = _synthetic(tasks=30, agencies=8, periods=20)
-    render_docx(data)  # python-docx's template loaded once, as in a worker
-    started = time.perf_counter()
     doc = Document(io.BytesIO(render_docx(data)))
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0, f"{elapsed:.2f} s"
-    assert all(f"任务{n}" in _text(doc) for n in (1, 15, 30))
+    assert all(f"任务{n}" in _text(doc) for n in range(1, 31))
 
 
 def _synthetic(*, tasks: int, agencies: int, periods: int) -> dict[str, Any]:

@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -104,18 +103,17 @@ def _measure(path: Path, upload_limit: int = Limits().max_upload_bytes) -> dict:
     return figures
 
 
-def test_a_small_docx_of_a_million_tiny_paragraphs_is_refused_quickly_in_little_memory(tmp_path):
+def test_a_small_docx_of_a_million_tiny_paragraphs_is_refused_in_little_memory(tmp_path):
     path = write_docx(tmp_path / "many.docx", (b"<w:p/>" * 100_000 for _ in range(12)))
     assert path.stat().st_size < 200_000  # 1.2 M paragraphs in about 120 KB
     figures = _measure(path)
     assert "IMPORT_MAX_PARAGRAPHS" in figures["error"]
     assert "段落过多" in figures["error"]
-    assert figures["seconds"] < 5
     assert figures["peak_mb"] < 150  # it was 734 MB and a worker timeout
 
 
 @pytest.mark.parametrize("upload_limit", [Limits().max_upload_bytes, 100 * 1024 * 1024])
-def test_a_30_mb_text_is_refused_quickly(tmp_path, upload_limit):
+def test_a_30_mb_text_is_refused_before_it_is_parsed(tmp_path, upload_limit):
     line = ("1.加强知识产权保护工作，推进各项任务落实" * 3 + "。\n").encode()
     path = tmp_path / "big.txt"
     path.write_bytes(line * (30 * 1024 * 1024 // len(line)))
@@ -124,7 +122,6 @@ def test_a_30_mb_text_is_refused_quickly(tmp_path, upload_limit):
     # stops it before the parser runs.
     expected = "IMPORT_MAX_UPLOAD_BYTES" if upload_limit < 30 * 1024 * 1024 else "段落过多"
     assert expected in figures["error"]
-    assert figures["seconds"] < 5
     assert figures["peak_mb"] < 300
 
 
@@ -133,7 +130,6 @@ def test_a_docx_with_one_300_mb_text_node_is_refused_by_its_uncompressed_size(tm
     figures = _measure(write_docx(tmp_path / "node.docx", chunks))
     assert "IMPORT_MAX_DOCX_UNCOMPRESSED_BYTES" in figures["error"]
     assert "解压后为 300.0 MB" in figures["error"]
-    assert figures["seconds"] < 5
     assert figures["peak_mb"] < 150
 
 
@@ -234,19 +230,44 @@ def test_a_docx_within_the_limits_still_reads(tmp_path):
     assert decode_document(data=data, filename="ok.docx").split("\n") == lines
 
 
-def test_a_small_docx_of_half_a_million_tiny_runs_reads_in_a_few_seconds(tmp_path):
-    """Within every limit (19,000 paragraphs of 24 one-letter runs, a 50 KB file), so the web
-    worker reads it: python-docx's own paragraph text took 8–11 s of it (an XPath query a
-    run); read in one pass it takes 1–2."""
-    paragraph = (
-        b"<w:p>" + b"<w:r><w:t>x</w:t></w:r>" * 23 + b"<w:r><w:t>\xe3\x80\x82</w:t></w:r></w:p>"
+def _runs_paragraph(runs: int) -> bytes:
+    """A paragraph of `runs` one-letter runs, the last a full stop."""
+    return (
+        b"<w:p>"
+        + b"<w:r><w:t>x</w:t></w:r>" * (runs - 1)
+        + (b"<w:r><w:t>\xe3\x80\x82</w:t></w:r></w:p>")
     )
-    path = write_docx(tmp_path / "runs.docx", (paragraph * 1000 for _ in range(19)))
+
+
+def test_a_small_docx_of_half_a_million_tiny_runs_reads_within_the_limits(tmp_path):
+    """Within every limit (19,000 paragraphs of 24 one-letter runs, a 50 KB file), so the web
+    worker reads it, in one pass."""
+    path = write_docx(tmp_path / "runs.docx", (_runs_paragraph(24) * 1000 for _ in range(19)))
     assert path.stat().st_size < 100_000
-    started = time.perf_counter()
     text = decode_document(data=path.read_bytes(), filename="runs.docx")
-    assert time.perf_counter() - started < 6
     assert text.split("\n") == ["x" * 23 + "。"] * 19_000
+
+
+def test_reading_a_paragraph_asks_no_xpath_query_per_run(tmp_path, monkeypatch):
+    """python-docx's own paragraph text runs an XPath query a run: 8-11 s of the file above in
+    a web worker, against 1-2 s read in one pass. Counted, not timed: the queries of a
+    document of 24-run paragraphs are those of the same paragraphs in one run each."""
+    from docx.oxml.xmlchemy import BaseOxmlElement
+
+    calls = []
+    xpath = BaseOxmlElement.xpath
+    monkeypatch.setattr(
+        BaseOxmlElement, "xpath", lambda self, *a, **kw: calls.append(1) or xpath(self, *a, **kw)
+    )
+
+    def queries(runs: int) -> int:
+        path = write_docx(tmp_path / f"{runs}.docx", [_runs_paragraph(runs) * 200])
+        calls.clear()
+        text = decode_document(data=path.read_bytes(), filename=f"{runs}.docx")
+        assert text.split("\n") == ["x" * (runs - 1) + "。"] * 200
+        return len(calls)
+
+    assert queries(24) == queries(1)
 
 
 def test_a_docx_paragraphs_text_is_what_word_shows(tmp_path):
