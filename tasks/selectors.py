@@ -429,12 +429,14 @@ def timeline_kind(value: str) -> str:
     return value if value in EventKind.values else ""
 
 
-def _timeline_rows(events: QuerySet[Event]) -> QuerySet[Event]:
+def _timeline_rows(
+    events: QuerySet[Event], related: tuple[str, ...] = TIMELINE_RELATED
+) -> QuerySet[Event]:
     """Newest first, with what a line names; a report's texts (kilobytes each, the reports
     app's `LONG_TEXTS`) are no part of a line."""
     texts = Event._meta.get_field("report").related_model.LONG_TEXTS
     return (
-        events.select_related(*TIMELINE_RELATED)
+        events.select_related(*related)
         .defer(*(f"report__{name}" for name in texts))
         .order_by("-created_at", "-pk")
     )
@@ -489,6 +491,11 @@ def timeline_head(events: QuerySet[Event]) -> tuple[list[Event], bool]:
     return head[:TIMELINE_ON_PAGE], len(head) > TIMELINE_ON_PAGE
 
 
+# Every event of a task's timeline names that task: the page has it, so no row joins it (a
+# task with its body, each of thirty rows, read and built into a model of its own).
+_TASK_TIMELINE_RELATED = tuple(name for name in TIMELINE_RELATED if name != "task")
+
+
 def _task_timeline_head(everything: bool) -> CompiledQuery[Event]:
     return CompiledQuery[Event](
         lambda task_id, mine: _timeline_rows(
@@ -497,7 +504,8 @@ def _task_timeline_head(everything: bool) -> CompiledQuery[Event]:
                 .filter(_events_seen_by_agencies_q(mine, everything=everything))
                 .order_by("-created_at", "-pk")
                 .values("pk")[: TIMELINE_ON_PAGE + 1]
-            )
+            ),
+            _TASK_TIMELINE_RELATED,
         ),
         samples=({"task_id": 1, "mine": [2]}, {"task_id": 3, "mine": [4]}),
     )
@@ -514,6 +522,8 @@ def task_timeline_head(*, user: User, task: Task) -> tuple[list[Event], bool]:
     if not (everything or mine):  # sees no report: the rule's third shape, left to the ORM
         return timeline_head(task_timeline_for(user=user, task=task))
     head = _TASK_TIMELINE_HEAD[everything](task_id=task.pk, mine=mine)
+    for event in head:
+        event.task = task
     return head[:TIMELINE_ON_PAGE], len(head) > TIMELINE_ON_PAGE
 
 

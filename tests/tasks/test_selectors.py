@@ -280,6 +280,25 @@ def test_timeline_newest_first_with_actors(world, django_assert_num_queries):
     assert actors == ["nipa_viewer", "coordinator"]
 
 
+def test_the_task_pages_timeline_names_the_page_task_without_reading_it(
+    world, django_assert_num_queries
+):
+    """Each event of the task page's timeline carries the task the page shows: its label and
+    link need no query, and no row joins the task again."""
+    coordinator = world.users["coordinator"]
+    services.task_set_status(
+        actor=coordinator, task=world.a1, status=Status.ON_TRACK, reason="启动", expected_version=1
+    )
+    services.task_comment(actor=world.users["nipa_viewer"], task=world.a1, text="很好")
+    rules.agency_ids(coordinator)
+    with django_assert_num_queries(1) as captured:
+        events, older = selectors.task_timeline_head(user=coordinator, task=world.a1)
+        labels = {e.task.label for e in events}
+    assert [e.reason for e in events] == ["很好", "启动"] and not older
+    assert all(e.task is world.a1 for e in events) and labels == {world.a1.label}
+    assert '"tasks_task"."body"' not in captured.captured_queries[0]["sql"]
+
+
 def test_timeline_shows_the_same_events_as_the_report_rule(world):
     """Each report's events by the report's own visibility, for an editor and a viewer of the
     report's agency, the plan's coordinator, NIPA and another province: a draft stays with its

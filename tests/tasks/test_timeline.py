@@ -14,7 +14,7 @@ from reports.periods import period_schedule_create, period_update
 from reports.services import attachment_add, attachment_remove, report_return, report_submit
 from tasks.events import event_record
 from tasks.models import Event, EventKind, Status
-from tasks.timeline import event_note, event_sentence, export_rows
+from tasks.timeline import event_note, event_sentence, export_rows, value_label
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -33,6 +33,21 @@ def test_a_status_change_reads_with_the_labels_in_the_users_language() -> None:
     with translation.override("en"):
         text = _sentence(**fields)
     assert "Not started" in text and "On track" in text and "not_started" not in text
+
+
+def test_a_stored_code_reads_as_its_label_the_first_kind_that_has_it_wins() -> None:
+    """Statuses, then extension states, then report states, then 督办 states; any other
+    value as it is."""
+    with translation.override("zh-hans"):
+        assert value_label("at_risk") == "存在风险"
+        assert value_label("granted") == "已同意"
+        assert value_label("returned") == "已退回"  # a report's and a 督办's alike
+        assert value_label("acknowledged") == "已签收"
+        assert value_label("no_such_code") == "no_such_code"
+    with translation.override("en"):
+        assert value_label("at_risk") == "At risk"
+        assert value_label("granted") == "Granted"
+        assert value_label("draft") == "Draft"
 
 
 def test_report_steps_read_as_what_happened_to_whose_report(world) -> None:
