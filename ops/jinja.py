@@ -8,7 +8,8 @@ package to import tools).
 The environment behaves as Django's templates do where the output could differ: autoescape on,
 a missing name or attribute prints "" (and chains), numbers and datetimes print localized and in
 the current time zone, `|date` is Django's filter, and `_()` is Django's gettext in the active
-language. Translatable strings are written only as `{{ _("…") }}` or `{% set x = _("…") %}`:
+language (looked up once per message in each render: ops/translations.py). Translatable
+strings are written only as `{{ _("…") }}` or `{% set x = _("…") %}`:
 makemessages reads these files as Django templates and extracts just those constants. (Jinja's
 new-style `_()` formats the string with `%`: a literal percent sign is written `%%`.)
 
@@ -31,10 +32,12 @@ from django.template import defaultfilters, engines
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import escape
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 from markupsafe import Markup
 
 from ops.rows import path_to
+from ops.translations import gettext as kept_gettext
+from ops.translations import translations_kept
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,8 +60,10 @@ def jinja_global(name: str, *, takes_context: bool = False) -> Callable[[F], F]:
 
 def render(template_name: str, context: dict[str, Any]) -> Markup:
     """The Jinja template rendered with `context`, safe to put into a Django template."""
-    # Safe: the environment escapes everything the template prints that is not itself safe.
-    return Markup(environment().get_template(template_name).render(context))  # noqa: S704  # nosec B704
+    template = environment().get_template(template_name)
+    with translations_kept():  # one render, one language: each message looked up once
+        # Safe: the environment escapes everything the template prints that is not itself safe.
+        return Markup(template.render(context))  # noqa: S704  # nosec B704
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -116,7 +121,7 @@ def _finalize(value: Any) -> Any:
 def _gettext(message: str) -> str:
     # Jinja marks a translation safe; Django's {% translate %} escapes it. Escaping here keeps
     # a translation with "&" or "<" printing as it did.
-    return escape(gettext(message))
+    return escape(kept_gettext(message))
 
 
 def _ngettext(singular: str, plural: str, number: int) -> str:

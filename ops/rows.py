@@ -15,6 +15,8 @@ from typing import Any
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.text import Truncator
 
+from ops.translations import label
+
 # Ids no row has: the path reversed around them is cut there, and each row's ids put in.
 _MARKS = ("2147483647", "2147483646", "2147483645", "2147483644")
 
@@ -49,7 +51,7 @@ def _pieces(name: str, count: int, prefix: str, urlconf: Any) -> tuple[str, ...]
 
 def choice_labels(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
     """Each choice's display label, translated once into the active language."""
-    return {value: str(label) for value, label in choices}
+    return {value: label(text) for value, text in choices}
 
 
 def day_text(value: dt.date | None) -> str:

@@ -14,9 +14,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+# Django's gettext, looked up once per message while a page's fragment renders (a timeline
+# repeats the same few sentences); makemessages reads `_("…")` as ever.
+from ops.translations import gettext as _
+from ops.translations import label as kept_label
 from tasks.models import Event, EventKind, ExtensionState, ResponsibilityRole, Status
 from tasks.services.work_items import FIELD_LABELS as WORK_ITEM_FIELDS
 
@@ -58,8 +61,8 @@ _VALUE_LABELS = {
 
 def value_label(value: str) -> str:
     """A stored code by its label (状态, 报告状态, 延期审批); anything else as it is."""
-    label = _VALUE_LABELS.get(value)
-    return value if label is None else str(label)
+    text = _VALUE_LABELS.get(value)
+    return value if text is None else kept_label(text)
 
 
 def _from_label(event: Event) -> str:
