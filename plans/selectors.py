@@ -6,8 +6,8 @@ from django.db.models import Count, Q, QuerySet
 
 from agencies import rules
 from agencies.rules import User
-from ops.compiled import CompiledQuery
-from plans.models import Plan
+from ops.compiled import AnyOf, CompiledQuery
+from plans.models import Indicator, IndicatorValue, Plan
 
 
 def _plan_for_agencies(everything: bool) -> CompiledQuery[Plan]:
@@ -54,3 +54,32 @@ def plan_by_reference(*, reference: str) -> Plan | None:
         .filter(Q(code=reference) | Q(doc_number=reference))
         .first()
     )
+
+
+# A plan's indicators and their counted values, as the task page shows them: compiled once per
+# process (ops/compiled.py); built by the ORM they cost ~1.4 ms of CPU a page even for a plan
+# with no indicator.
+_INDICATORS = CompiledQuery[Indicator](
+    lambda plan_id: Indicator.objects.filter(plan_id=plan_id).order_by("order", "pk"),
+    samples=({"plan_id": 1}, {"plan_id": 2}),
+)
+_COUNTED_VALUES = CompiledQuery[IndicatorValue](
+    lambda indicator_ids: (
+        IndicatorValue.objects.counted()
+        .filter(AnyOf("indicator_id", indicator_ids))
+        .order_by("indicator_id", "year")
+    ),
+    samples=({"indicator_ids": [1]}, {"indicator_ids": [2]}),
+)
+
+
+def plan_indicators_counted(*, plan: Plan) -> list[Indicator]:
+    """The plan's indicators in their order, each with `counted_values`: its confirmed values
+    by year (`IndicatorValue.objects.counted()`). One query, two when there are indicators."""
+    indicators = _INDICATORS(plan_id=plan.pk)
+    by_indicator: dict[int, list[IndicatorValue]] = {i.pk: [] for i in indicators}
+    for value in _COUNTED_VALUES(indicator_ids=list(by_indicator)) if indicators else ():
+        by_indicator[value.indicator_id].append(value)
+    for indicator in indicators:
+        indicator.counted_values = by_indicator[indicator.pk]  # type: ignore[attr-defined]
+    return indicators

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,7 +25,7 @@ from agencies import rules
 from agencies.models import Agency
 from ops.page_cache import cached_page
 from ops.rows import choice_labels, day_text, pk_path
-from plans.models import IndicatorValue
+from plans.selectors import plan_indicators_counted
 from tasks import selectors, services
 from tasks.forms import (
     CloseForm,
@@ -185,9 +185,7 @@ def _render_task(
         "work_items": selectors.task_work_items(task=task),
         # Once per page, not a get_status_display (which rehashes every choice) per work item.
         "status_labels": choice_labels(Status.choices),
-        "indicators": task.plan.indicators.prefetch_related(
-            Prefetch("values", queryset=IndicatorValue.objects.counted())
-        ),
+        "indicators": plan_indicators_counted(plan=task.plan),
     }
     return render(request, "tasks/task_detail.html", ctx, status=status)
 

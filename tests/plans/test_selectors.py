@@ -81,3 +81,33 @@ def test_the_getter_reads_one_query(plans, django_assert_num_queries):
     rules.agency_ids(user)  # the user's memberships, read once per request elsewhere
     with django_assert_num_queries(1):
         get_plan_for_user(user, plans.plan_a.pk)
+
+
+def test_a_plans_indicators_come_in_order_with_their_confirmed_values_only(
+    world, django_assert_num_queries
+):
+    from plans.models import Indicator, IndicatorValue, ValueState
+    from plans.selectors import plan_indicators_counted
+
+    with django_assert_num_queries(1):  # no indicator: no query for values
+        assert plan_indicators_counted(plan=world.plan_a) == []
+    second = Indicator.objects.create(
+        plan=world.plan_a, name="专利质押融资额", target=50, target_year=2025, order=2
+    )
+    first = Indicator.objects.create(
+        plan=world.plan_a, name="每万人口高价值发明专利拥有量", target=10, target_year=2025, order=1
+    )
+    Indicator.objects.create(plan=world.plan_b, name="别的方案的指标", target=1, target_year=2025)
+    for indicator, year, state in (
+        (first, 2024, ValueState.ACCEPTED),
+        (first, 2023, ValueState.ACCEPTED),
+        (first, 2025, ValueState.SUBMITTED),
+        (second, 2024, ValueState.RETURNED),
+    ):
+        IndicatorValue.objects.create(
+            indicator=indicator, year=year, value=year - 2000, state=state
+        )
+    with django_assert_num_queries(2):
+        indicators = plan_indicators_counted(plan=world.plan_a)
+        shown = [(i.name, [v.year for v in i.counted_values]) for i in indicators]
+    assert shown == [("每万人口高价值发明专利拥有量", [2023, 2024]), ("专利质押融资额", [])]
