@@ -264,6 +264,35 @@ def test_query_count_does_not_grow_with_tasks(world):
 # --- timeline -----------------------------------------------------------------------------
 
 
+def test_task_work_items_in_order_with_agencies_and_pending_extensions(
+    world, django_assert_num_queries
+):
+    from tasks.models import ExtensionState
+    from tests.factories import ExtensionRequestFactory
+
+    with django_assert_num_queries(1):  # none: nothing else is read
+        assert selectors.task_work_items(task=world.a1) == []
+    later = WorkItemFactory(task=world.a1, year=2026, agencies=[world.hainan_office])
+    sooner = WorkItemFactory(
+        task=world.a1, year=2025, agencies=[world.hainan_commerce, world.hainan_office]
+    )
+    WorkItemFactory(task=world.a2, year=2024)
+    asked = ExtensionRequestFactory(work_item=sooner, agency=world.hainan_commerce)
+    ExtensionRequestFactory(
+        work_item=sooner, agency=world.hainan_office, state=ExtensionState.REFUSED
+    )
+    with django_assert_num_queries(3):
+        items = selectors.task_work_items(task=world.a1)
+        shown = [
+            (i.pk, sorted(a.name for a in i.agencies.all()), [e.pk for e in i.pending])
+            for i in items
+        ]
+    assert shown == [
+        (sooner.pk, sorted([world.hainan_commerce.name, world.hainan_office.name]), [asked.pk]),
+        (later.pk, [world.hainan_office.name], []),
+    ]
+
+
 def test_timeline_newest_first_with_actors(world, django_assert_num_queries):
     coordinator = world.users["coordinator"]
     services.task_set_status(
