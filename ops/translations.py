@@ -47,13 +47,13 @@ def gettext(message: str) -> str:
 
 def label(value: Any) -> str:
     """`str(value)` for a lazily translated label (a choice's, say), translated once per
-    label inside `translations_kept()`. Kept by the label object itself (with its id as the
-    key, the object held beside its text so the id cannot be reused by another)."""
+    label inside `translations_kept()`. Keyed by the label's id, with the label itself kept
+    beside its text: held until the block ends, no other object can take that id."""
     kept = _KEPT.get()
     if kept is None or isinstance(value, str):
         return str(value)
     key = ("label", id(value))
     found = kept.get(key)
-    if found is None or found[0] is not value:
+    if found is None:
         found = kept[key] = (value, str(value))
     return found[1]
